@@ -1,0 +1,471 @@
+package dev.jdht.krpc.bencode;
+
+import dev.jdht.krpc.codec.DecodeException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A strict, zero-copy pull parser over a slice of a byte array.
+ *
+ * <p>Byte strings are not copied: {@link #readString()} returns the offset of the string and sets
+ * {@link #stringLength()}; callers copy only what they keep. Every length is checked against the
+ * remaining input before anything is allocated, nesting is limited, integers must be canonical
+ * (no leading zeros, no {@code -0}) and fit in a {@code long}, dictionary keys must be byte
+ * strings and must not repeat (unsorted keys are accepted). All offsets reported in errors are
+ * relative to the start of the slice.
+ *
+ * <p>Not thread-safe; one reader decodes one value.
+ */
+public final class BencodeReader {
+  /** Default nesting limit: far deeper than any KRPC message, shallow enough for any stack. */
+  public static final int DEFAULT_MAX_DEPTH = 32;
+
+  private final byte[] buf;
+  private final int base;
+  private final int end;
+  private final int maxDepth;
+  private int pos;
+  private int depth;
+  // per dictionary level: the previous key, whether keys were ascending so far, and a fallback set
+  private int[] lastKeyOff;
+  private int[] lastKeyLen;
+  private boolean[] isDict;
+  private Object[] keySets;
+  private int strLen;
+  private int keyOff;
+  private int keyLen;
+
+  public BencodeReader(byte[] buf) {
+    this(buf, 0, buf.length, DEFAULT_MAX_DEPTH);
+  }
+
+  public BencodeReader(byte[] buf, int off, int len, int maxDepth) {
+    if (off < 0 || len < 0 || off > buf.length - len) {
+      throw new IllegalArgumentException("slice out of bounds");
+    }
+    if (maxDepth < 1 || maxDepth > 512) {
+      throw new IllegalArgumentException("maxDepth must be 1..512");
+    }
+    this.buf = buf;
+    this.base = off;
+    this.pos = off;
+    this.end = off + len;
+    this.maxDepth = maxDepth;
+    int cap = Math.min(maxDepth, 8) + 1;
+    lastKeyOff = new int[cap];
+    lastKeyLen = new int[cap];
+    isDict = new boolean[cap];
+    dictStarts = new int[cap];
+  }
+
+  /** The underlying array (byte strings are offsets into it). */
+  public byte[] array() {
+    return buf;
+  }
+
+  /** Current absolute position in {@link #array()}. */
+  public int position() {
+    return pos;
+  }
+
+  /** Current position relative to the start of the slice. */
+  public int offset() {
+    return pos - base;
+  }
+
+  /** Start of the slice in {@link #array()}. */
+  public int base() {
+    return base;
+  }
+
+  /** Current container nesting depth (0 at top level). */
+  public int depth() {
+    return depth;
+  }
+
+  public DecodeException error(String reason) {
+    return new DecodeException(reason, pos - base);
+  }
+
+  private DecodeException errorAt(String reason, int absPos) {
+    return new DecodeException(reason, absPos - base);
+  }
+
+  /** The type of the next value: one of {@link BType}; fails at end of input or on 'e'. */
+  public BType peek() throws DecodeException {
+    if (pos >= end) {
+      throw error("unexpected end of input");
+    }
+    byte b = buf[pos];
+    switch (b) {
+      case 'd':
+        return BType.DICT;
+      case 'l':
+        return BType.LIST;
+      case 'i':
+        return BType.INTEGER;
+      default:
+        if (b >= '0' && b <= '9') {
+          return BType.STRING;
+        }
+        if (b == 'e') {
+          throw error("unexpected 'e'");
+        }
+        throw error("unexpected byte 0x" + Integer.toHexString(b & 0xff));
+    }
+  }
+
+  private void push(boolean dict) throws DecodeException {
+    if (depth >= maxDepth) {
+      throw error("nesting deeper than " + maxDepth);
+    }
+    depth++;
+    if (depth >= isDict.length) {
+      int n = Math.min(maxDepth + 1, isDict.length * 2);
+      lastKeyOff = Arrays.copyOf(lastKeyOff, n);
+      lastKeyLen = Arrays.copyOf(lastKeyLen, n);
+      isDict = Arrays.copyOf(isDict, n);
+      dictStarts = Arrays.copyOf(dictStarts, n);
+      if (keySets != null) {
+        keySets = Arrays.copyOf(keySets, n);
+      }
+    }
+    isDict[depth] = dict;
+    dictStarts[depth] = pos;
+    lastKeyOff[depth] = -1;
+    lastKeyLen[depth] = 0;
+    if (keySets != null) {
+      keySets[depth] = null;
+    }
+  }
+
+  /** Consumes 'd'. Keys are then read with {@link #nextKey()}. */
+  public void beginDict() throws DecodeException {
+    if (pos >= end) {
+      throw error("unexpected end of input, expected a dictionary");
+    }
+    if (buf[pos] != 'd') {
+      throw error("expected a dictionary");
+    }
+    push(true);
+    pos++;
+  }
+
+  /** Consumes 'l'. Elements are then read while {@link #hasNext()}. */
+  public void beginList() throws DecodeException {
+    if (pos >= end) {
+      throw error("unexpected end of input, expected a list");
+    }
+    if (buf[pos] != 'l') {
+      throw error("expected a list");
+    }
+    push(false);
+    pos++;
+  }
+
+  /**
+   * In a list: true if another element follows; false if the list ends, in which case its 'e' is
+   * consumed and the list is closed.
+   */
+  public boolean hasNext() throws DecodeException {
+    if (depth == 0 || isDict[depth]) {
+      throw new IllegalStateException("not in a list");
+    }
+    if (pos >= end) {
+      throw error("unterminated list");
+    }
+    if (buf[pos] == 'e') {
+      pos++;
+      depth--;
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * In a dictionary: reads the next key and returns true, or consumes the closing 'e' and returns
+   * false. The key is then available through {@link #keyOffset()}, {@link #keyLength()} and
+   * {@link #keyIs(byte[])}. Duplicate keys are rejected.
+   */
+  public boolean nextKey() throws DecodeException {
+    if (depth == 0 || !isDict[depth]) {
+      throw new IllegalStateException("not in a dictionary");
+    }
+    if (pos >= end) {
+      throw error("unterminated dictionary");
+    }
+    byte b = buf[pos];
+    if (b == 'e') {
+      pos++;
+      if (keySets != null) {
+        keySets[depth] = null;
+      }
+      depth--;
+      return false;
+    }
+    if (b < '0' || b > '9') {
+      throw error("dictionary key must be a byte string");
+    }
+    int at = pos;
+    int off = readString();
+    int len = strLen;
+    checkDuplicate(off, len, at);
+    keyOff = off;
+    keyLen = len;
+    return true;
+  }
+
+  private void checkDuplicate(int off, int len, int at) throws DecodeException {
+    int lo = lastKeyOff[depth];
+    if (lo >= 0) {
+      int c = Arrays.compareUnsigned(buf, lo, lo + lastKeyLen[depth], buf, off, off + len);
+      if (c == 0) {
+        throw errorAt("duplicate dictionary key", at);
+      }
+      if (c > 0 || (keySets != null && keySets[depth] != null)) {
+        // keys are no longer ascending: remember every key from here on in a set
+        @SuppressWarnings("unchecked")
+        Set<Slice> seen = keySets == null ? null : (Set<Slice>) keySets[depth];
+        if (seen == null) {
+          if (keySets == null) {
+            keySets = new Object[isDict.length];
+          }
+          seen = new HashSet<>();
+          keySets[depth] = seen;
+          // we do not have the earlier keys, so rescan them: cheap since it happens once per dict
+          rescanKeys(seen, at);
+        }
+        if (!seen.add(new Slice(buf, off, len))) {
+          throw errorAt("duplicate dictionary key", at);
+        }
+      }
+    }
+    lastKeyOff[depth] = off;
+    lastKeyLen[depth] = len;
+  }
+
+  /** Re-reads the keys of the current dictionary that came before {@code stop}. */
+  private void rescanKeys(Set<Slice> seen, int stop) throws DecodeException {
+    // find the start of the current dictionary by walking from the last key backwards is not
+    // possible, so keys are collected through a sub-reader from the recorded dictionary start.
+    int start = dictStart();
+    BencodeReader sub = new BencodeReader(buf, start, stop - start, maxDepth);
+    sub.pos = start + 1;
+    sub.depth = 1;
+    sub.isDict[1] = true;
+    sub.lastKeyOff[1] = -1;
+    while (sub.pos < stop) {
+      int o = sub.readString();
+      seen.add(new Slice(buf, o, sub.strLen));
+      sub.skipValue();
+    }
+  }
+
+  private int[] dictStarts;
+
+  private int dictStart() {
+    return dictStarts[depth];
+  }
+
+  /** Offset of the last key read by {@link #nextKey()}. */
+  public int keyOffset() {
+    return keyOff;
+  }
+
+  public int keyLength() {
+    return keyLen;
+  }
+
+  /** True if the last key read equals {@code k}. */
+  public boolean keyIs(byte[] k) {
+    return keyLen == k.length && Arrays.equals(buf, keyOff, keyOff + keyLen, k, 0, k.length);
+  }
+
+  /** Reads a byte string and returns its absolute offset; its length is {@link #stringLength()}. */
+  public int readString() throws DecodeException {
+    if (pos >= end) {
+      throw error("unexpected end of input, expected a byte string");
+    }
+    int start = pos;
+    byte b = buf[pos];
+    if (b < '0' || b > '9') {
+      throw error("expected a byte string");
+    }
+    if (b == '0' && pos + 1 < end && buf[pos + 1] != ':') {
+      throw error("byte string length has a leading zero");
+    }
+    long n = 0;
+    int p = pos;
+    while (true) {
+      if (p >= end) {
+        throw errorAt("unterminated byte string length", start);
+      }
+      b = buf[p];
+      if (b == ':') {
+        break;
+      }
+      if (b < '0' || b > '9') {
+        throw errorAt("invalid byte string length", p);
+      }
+      n = n * 10 + (b - '0');
+      if (n > Integer.MAX_VALUE) {
+        throw errorAt("byte string length too large", start);
+      }
+      p++;
+    }
+    p++; // ':'
+    if (n > end - p) {
+      throw errorAt("byte string length " + n + " exceeds remaining input " + (end - p), start);
+    }
+    strLen = (int) n;
+    pos = p + strLen;
+    return p;
+  }
+
+  /** Length of the byte string last read by {@link #readString()}. */
+  public int stringLength() {
+    return strLen;
+  }
+
+  /** Reads a byte string and returns a copy of it. */
+  public byte[] readBytes() throws DecodeException {
+    int o = readString();
+    return Arrays.copyOfRange(buf, o, o + strLen);
+  }
+
+  /** Reads an integer. */
+  public long readLong() throws DecodeException {
+    if (pos >= end) {
+      throw error("unexpected end of input, expected an integer");
+    }
+    if (buf[pos] != 'i') {
+      throw error("expected an integer");
+    }
+    int start = pos;
+    int p = pos + 1;
+    boolean neg = false;
+    if (p < end && buf[p] == '-') {
+      neg = true;
+      p++;
+    }
+    int digits = p;
+    long v = 0;
+    while (true) {
+      if (p >= end) {
+        throw errorAt("unterminated integer", start);
+      }
+      byte b = buf[p];
+      if (b == 'e') {
+        break;
+      }
+      if (b < '0' || b > '9') {
+        throw errorAt("invalid character in integer", p);
+      }
+      int d = b - '0';
+      // accumulate as a negative number so that Long.MIN_VALUE fits
+      if (v < (Long.MIN_VALUE + d) / 10) {
+        throw errorAt("integer overflows 64 bits", start);
+      }
+      v = v * 10 - d;
+      p++;
+    }
+    int nd = p - digits;
+    if (nd == 0) {
+      throw errorAt("integer has no digits", start);
+    }
+    if (buf[digits] == '0' && nd > 1) {
+      throw errorAt("integer has a leading zero", start);
+    }
+    if (neg && v == 0) {
+      throw errorAt("negative zero", start);
+    }
+    if (!neg) {
+      if (v == Long.MIN_VALUE) {
+        throw errorAt("integer overflows 64 bits", start);
+      }
+      v = -v;
+    }
+    pos = p + 1;
+    return v;
+  }
+
+  /** Skips one complete value of any type, checking it as strictly as reading it would. */
+  public void skipValue() throws DecodeException {
+    switch (peek()) {
+      case STRING:
+        readString();
+        return;
+      case INTEGER:
+        readLong();
+        return;
+      case LIST:
+        beginList();
+        while (hasNext()) {
+          skipValue();
+        }
+        return;
+      case DICT:
+        beginDict();
+        while (nextKey()) {
+          skipValue();
+        }
+        return;
+      default:
+        throw new AssertionError();
+    }
+  }
+
+  /**
+   * Moves back to an absolute position at top level, to re-read a value found earlier (for
+   * example a dictionary whose meaning depends on a key that came after it).
+   */
+  public void seek(int absPos) {
+    if (depth != 0) {
+      throw new IllegalStateException("seek only at top level");
+    }
+    if (absPos < base || absPos > end) {
+      throw new IllegalArgumentException("position out of the slice");
+    }
+    pos = absPos;
+  }
+
+  /**
+   * Moves back to {@code absPos}, which must be the start of the value just after the current
+   * dictionary key (used to re-read a value as generic bencode after peeking at it).
+   */
+  public void seekWithin(int absPos) {
+    if (absPos < base || absPos > pos) {
+      throw new IllegalArgumentException("can only move back");
+    }
+    pos = absPos;
+  }
+
+  /** Fails unless the whole slice has been consumed. */
+  public void finish() throws DecodeException {
+    if (depth != 0) {
+      throw error("unterminated container");
+    }
+    if (pos != end) {
+      throw error("trailing data after the value (" + (end - pos) + " bytes)");
+    }
+  }
+
+  /** A byte range in the input, used to detect duplicate keys. */
+  private record Slice(byte[] buf, int off, int len) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Slice s
+          && Arrays.equals(buf, off, off + len, s.buf, s.off, s.off + s.len);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = 1;
+      for (int i = off; i < off + len; i++) {
+        h = 31 * h + buf[i];
+      }
+      return h;
+    }
+  }
+}

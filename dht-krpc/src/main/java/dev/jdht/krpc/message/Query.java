@@ -1,0 +1,101 @@
+package dev.jdht.krpc.message;
+
+import dev.jdht.krpc.bencode.BValue;
+import dev.jdht.krpc.bencode.BValue.BDict;
+import dev.jdht.krpc.wire.NodeId;
+import dev.jdht.krpc.wire.TransactionId;
+import java.util.Map;
+
+/** A KRPC query ("y":"q"). Each method is its own record; unknown methods are kept generically. */
+public sealed interface Query extends KrpcMessage
+    permits Query.Ping, Query.FindNode, Query.GetPeers, Query.AnnouncePeer,
+        Query.SampleInfohashes, Query.Unknown {
+
+  /** Method names as they appear in "q". */
+  String PING = "ping";
+  String FIND_NODE = "find_node";
+  String GET_PEERS = "get_peers";
+  String ANNOUNCE_PEER = "announce_peer";
+  String SAMPLE_INFOHASHES = "sample_infohashes";
+
+  /** The method name ("q"). */
+  String method();
+
+  /** The querying node's id ("a" / "id"); null only for an unknown method that lacks it. */
+  NodeId id();
+
+  QueryMeta meta();
+
+  @Override
+  default byte[] version() {
+    return meta().version();
+  }
+
+  @Override
+  default java.util.SortedMap<String, BValue> extras() {
+    return meta().extras();
+  }
+
+  /** BEP 43 read-only flag. */
+  default boolean readOnly() {
+    return meta().readOnly();
+  }
+
+  /** ping. */
+  record Ping(TransactionId transactionId, NodeId id, QueryMeta meta) implements Query {
+    @Override
+    public String method() {
+      return PING;
+    }
+  }
+
+  /** find_node: the closest nodes to {@code target}. */
+  record FindNode(TransactionId transactionId, NodeId id, NodeId target, QueryMeta meta)
+      implements Query {
+    @Override
+    public String method() {
+      return FIND_NODE;
+    }
+  }
+
+  /** get_peers: peers for {@code infoHash}, or the closest nodes. */
+  record GetPeers(TransactionId transactionId, NodeId id, NodeId infoHash, QueryMeta meta)
+      implements Query {
+    @Override
+    public String method() {
+      return GET_PEERS;
+    }
+  }
+
+  /**
+   * announce_peer: the sender is a peer for {@code infoHash} on {@code port}, or on the UDP source
+   * port when {@code impliedPort} is set. {@code port} is -1 if absent (allowed with implied_port).
+   */
+  record AnnouncePeer(
+      TransactionId transactionId,
+      NodeId id,
+      NodeId infoHash,
+      int port,
+      boolean impliedPort,
+      byte[] token,
+      QueryMeta meta)
+      implements Query {
+    @Override
+    public String method() {
+      return ANNOUNCE_PEER;
+    }
+  }
+
+  /** sample_infohashes (BEP 51). */
+  record SampleInfohashes(TransactionId transactionId, NodeId id, NodeId target, QueryMeta meta)
+      implements Query {
+    @Override
+    public String method() {
+      return SAMPLE_INFOHASHES;
+    }
+  }
+
+  /** A method this library does not know; {@code args} is the whole "a" dictionary. */
+  record Unknown(TransactionId transactionId, String method, NodeId id, BDict args, QueryMeta meta)
+      implements Query {}
+}

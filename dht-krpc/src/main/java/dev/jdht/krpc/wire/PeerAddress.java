@@ -1,0 +1,235 @@
+package dev.jdht.krpc.wire;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/**
+ * An IPv4 or IPv6 address and UDP/TCP port, as carried in compact peer info (6 or 18 bytes).
+ * Immutable, with value equality: suitable for {@code HashSet} deduplication.
+ */
+public final class PeerAddress {
+  /** Compact IPv4 size: 4 address bytes and a 2-byte port. */
+  public static final int COMPACT_V4 = 6;
+  /** Compact IPv6 size: 16 address bytes and a 2-byte port. */
+  public static final int COMPACT_V6 = 18;
+
+  private final int v4; // IPv4 address when ip6 == null
+  private final byte[] ip6; // IPv6 address, or null
+  private final int port;
+
+  private PeerAddress(int v4, byte[] ip6, int port) {
+    this.v4 = v4;
+    this.ip6 = ip6;
+    this.port = port;
+  }
+
+  /** From raw address bytes (4 or 16) and a port 0..65535. */
+  public static PeerAddress of(byte[] ip, int port) {
+    checkPort(port);
+    if (ip.length == 4) {
+      return new PeerAddress(int4(ip, 0), null, port);
+    }
+    if (ip.length == 16) {
+      return new PeerAddress(0, ip.clone(), port);
+    }
+    throw new IllegalArgumentException("an IP address is 4 or 16 bytes, got " + ip.length);
+  }
+
+  public static PeerAddress of(InetAddress a, int port) {
+    return of(a.getAddress(), port);
+  }
+
+  /** From a resolved socket address. */
+  public static PeerAddress of(InetSocketAddress a) {
+    if (a.getAddress() == null) {
+      throw new IllegalArgumentException("unresolved address " + a);
+    }
+    return of(a.getAddress(), a.getPort());
+  }
+
+  /** Parses "1.2.3.4:6881" or "[::1]:6881" (literal addresses only, never DNS). */
+  public static PeerAddress parse(String s) {
+    int colon = s.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("expected ip:port, got " + s);
+    }
+    String host = s.substring(0, colon);
+    int port;
+    try {
+      port = Integer.parseInt(s.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bad port in " + s);
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      throw new IllegalArgumentException("IPv6 addresses need brackets: " + s);
+    }
+    byte[] ip = literal(host);
+    if (ip == null) {
+      throw new IllegalArgumentException("not an IP address: " + host);
+    }
+    return of(ip, port);
+  }
+
+  private static byte[] literal(String host) {
+    if (host.isEmpty()) {
+      return null;
+    }
+    if (host.indexOf(':') >= 0) {
+      try {
+        // an IPv6 literal never triggers a DNS lookup
+        return InetAddress.getByName("[" + host + "]").getAddress();
+      } catch (UnknownHostException | SecurityException e) {
+        return null;
+      }
+    }
+    String[] parts = host.split("\\.", -1);
+    if (parts.length != 4) {
+      return null;
+    }
+    byte[] b = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+        return null;
+      }
+      int v = Integer.parseInt(parts[i]);
+      if (v > 255) {
+        return null;
+      }
+      b[i] = (byte) v;
+    }
+    return b;
+  }
+
+  /** Reads compact peer info: 6 bytes (IPv4) or 18 bytes (IPv6) at {@code off}. */
+  public static PeerAddress fromCompact(byte[] b, int off, int len) {
+    if (len == COMPACT_V4) {
+      return new PeerAddress(int4(b, off), null, port(b, off + 4));
+    }
+    if (len == COMPACT_V6) {
+      return new PeerAddress(0, Arrays.copyOfRange(b, off, off + 16), port(b, off + 16));
+    }
+    throw new IllegalArgumentException("compact peer info is 6 or 18 bytes, got " + len);
+  }
+
+  private static int port(byte[] b, int o) {
+    return (b[o] & 0xff) << 8 | (b[o + 1] & 0xff);
+  }
+
+  private static int int4(byte[] b, int o) {
+    return (b[o] & 0xff) << 24 | (b[o + 1] & 0xff) << 16 | (b[o + 2] & 0xff) << 8 | (b[o + 3] & 0xff);
+  }
+
+  private static void checkPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+  }
+
+  public boolean isIpv6() {
+    return ip6 != null;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** This address with another port. */
+  public PeerAddress withPort(int p) {
+    checkPort(p);
+    return new PeerAddress(v4, ip6, p);
+  }
+
+  /** Address bytes (4 or 16). */
+  public byte[] ipBytes() {
+    if (ip6 != null) {
+      return ip6.clone();
+    }
+    return new byte[] {(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8), (byte) v4};
+  }
+
+  /** The IPv4 address as an int (meaningless for IPv6). */
+  public int ipv4Int() {
+    return v4;
+  }
+
+  /** Compact size: 6 or 18. */
+  public int compactLength() {
+    return ip6 == null ? COMPACT_V4 : COMPACT_V6;
+  }
+
+  /** Writes compact peer info at {@code off}; returns the offset after it. */
+  public int writeCompact(byte[] dst, int off) {
+    if (ip6 == null) {
+      dst[off] = (byte) (v4 >>> 24);
+      dst[off + 1] = (byte) (v4 >>> 16);
+      dst[off + 2] = (byte) (v4 >>> 8);
+      dst[off + 3] = (byte) v4;
+      off += 4;
+    } else {
+      System.arraycopy(ip6, 0, dst, off, 16);
+      off += 16;
+    }
+    dst[off] = (byte) (port >>> 8);
+    dst[off + 1] = (byte) port;
+    return off + 2;
+  }
+
+  public byte[] toCompact() {
+    byte[] b = new byte[compactLength()];
+    writeCompact(b, 0);
+    return b;
+  }
+
+  public InetAddress inetAddress() {
+    try {
+      return InetAddress.getByAddress(ipBytes());
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public InetSocketAddress toSocketAddress() {
+    return new InetSocketAddress(inetAddress(), port);
+  }
+
+  /** The address without port, as text ("1.2.3.4" or "::1"). */
+  public String hostString() {
+    if (ip6 == null) {
+      return (v4 >>> 24) + "." + ((v4 >>> 16) & 0xff) + "." + ((v4 >>> 8) & 0xff) + "." + (v4 & 0xff);
+    }
+    String s = inetAddress().getHostAddress();
+    int pct = s.indexOf('%');
+    return pct >= 0 ? s.substring(0, pct) : s;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PeerAddress p && p.port == port && p.v4 == v4 && Arrays.equals(p.ip6, ip6);
+  }
+
+  @Override
+  public int hashCode() {
+    return (ip6 == null ? v4 * 31 : Arrays.hashCode(ip6)) * 65537 + port;
+  }
+
+  /** "1.2.3.4:6881" or "[::1]:6881". */
+  @Override
+  public String toString() {
+    return ip6 == null ? hostString() + ":" + port : "[" + hostString() + "]:" + port;
+  }
+
+  /** True for 4-byte addresses; convenience for {@code InetAddress} users. */
+  public static boolean isV4(InetAddress a) {
+    return a instanceof Inet4Address;
+  }
+
+  public static boolean isV6(InetAddress a) {
+    return a instanceof Inet6Address;
+  }
+}
