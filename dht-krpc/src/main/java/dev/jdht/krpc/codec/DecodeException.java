@@ -17,17 +17,31 @@ public final class DecodeException extends Exception {
   private final int krpcCode;
   private final transient byte[] transactionId;
   private final String reason;
+  private final char messageType;
 
   public DecodeException(String reason, int offset) {
     this(reason, offset, PROTOCOL_ERROR, null);
   }
 
   public DecodeException(String reason, int offset, int krpcCode, byte[] transactionId) {
+    this(reason, offset, krpcCode, transactionId, (char) 0);
+  }
+
+  private DecodeException(String reason, int offset, int krpcCode, byte[] transactionId, char type) {
     super(reason + " at offset " + offset, null, false, false);
     this.reason = reason;
     this.offset = offset;
     this.krpcCode = krpcCode;
     this.transactionId = transactionId;
+    this.messageType = type;
+  }
+
+  /**
+   * The message's "y" when it could be read ('q', 'r' or 'e'), else 0. A server answers a
+   * malformed query with error 203, but never answers a malformed response or error.
+   */
+  public char messageType() {
+    return messageType;
   }
 
   /** Offset in the input (from the start of the decoded slice) where the problem was found. */
@@ -52,6 +66,11 @@ public final class DecodeException extends Exception {
 
   /** A copy of this exception that also carries the message's transaction id. */
   public DecodeException withTransactionId(byte[] t) {
-    return new DecodeException(reason, offset, krpcCode, t);
+    return new DecodeException(reason, offset, krpcCode, t, messageType);
+  }
+
+  /** A copy of this exception that also carries the transaction id and message type. */
+  public DecodeException withContext(byte[] t, char type) {
+    return new DecodeException(reason, offset, krpcCode, t, type);
   }
 }

@@ -195,7 +195,7 @@ public final class KrpcCodec {
           throw new DecodeException("unknown message type 'y'", 0);
       }
     } catch (DecodeException e) {
-      throw e.withTransactionId(tb);
+      throw e.withContext(tb, y > 0 ? (char) y : (char) 0);
     }
   }
 
