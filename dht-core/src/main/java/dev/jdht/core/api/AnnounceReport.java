@@ -1,0 +1,20 @@
+package dev.jdht.core.api;
+
+import dev.jdht.krpc.wire.NodeInfo;
+import java.util.List;
+
+/**
+ * The outcome of an announce. Immutable and thread-safe.
+ *
+ * @param lookup the get_peers lookup that found the closest nodes
+ * @param targets nodes sent announce_peer (the K closest responders that gave a token)
+ * @param acknowledged nodes that acknowledged the announce
+ * @param failed announce_peer queries that timed out or got an error
+ */
+public record AnnounceReport(
+    LookupReport lookup, List<NodeInfo> targets, List<NodeInfo> acknowledged, int failed) {
+  public AnnounceReport {
+    targets = List.copyOf(targets);
+    acknowledged = List.copyOf(acknowledged);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.jdht.core.api;
+
+import java.util.Map;
+
+/**
+ * An immutable snapshot of a node's counters. Thread-safe (immutable).
+ *
+ * @param datagramsIn datagrams received
+ * @param bytesIn bytes received
+ * @param datagramsOut datagrams sent
+ * @param bytesOut bytes sent
+ * @param sendFailures datagrams the transport could not send
+ * @param queriesIn queries received, by method ("other" for unknown methods)
+ * @param queriesOut queries sent, by method
+ * @param responsesIn responses matched to one of our transactions
+ * @param errorsIn KRPC errors received for our transactions
+ * @param errorsOut KRPC errors we sent
+ * @param timeouts our queries that timed out
+ * @param droppedMalformed datagrams dropped by the prefilter or the decoder
+ * @param droppedUnknownTransaction responses with an unknown transaction id or from the wrong address
+ * @param droppedRateLimited datagrams dropped by the rate limiter
+ * @param handlerFailures exceptions while handling a datagram (a bug: counted, never fatal)
+ * @param routingTableSize nodes in the routing table
+ * @param goodNodes good nodes in the routing table
+ * @param inFlight queries in flight
+ * @param activeLookups lookups running
+ * @param storedPeers peers in the peer store
+ * @param storedInfoHashes infohashes in the peer store
+ */
+public record DhtStats(
+    long datagramsIn,
+    long bytesIn,
+    long datagramsOut,
+    long bytesOut,
+    long sendFailures,
+    Map<String, Long> queriesIn,
+    Map<String, Long> queriesOut,
+    long responsesIn,
+    long errorsIn,
+    long errorsOut,
+    long timeouts,
+    long droppedMalformed,
+    long droppedUnknownTransaction,
+    long droppedRateLimited,
+    long handlerFailures,
+    int routingTableSize,
+    int goodNodes,
+    int inFlight,
+    int activeLookups,
+    int storedPeers,
+    int storedInfoHashes) {
+
+  public DhtStats {
+    queriesIn = Map.copyOf(queriesIn);
+    queriesOut = Map.copyOf(queriesOut);
+  }
+
+  /** Total queries received. */
+  public long totalQueriesIn() {
+    return queriesIn.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Total queries sent. */
+  public long totalQueriesOut() {
+    return queriesOut.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

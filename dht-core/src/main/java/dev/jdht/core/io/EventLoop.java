@@ -1,0 +1,263 @@
+package dev.jdht.core.io;
+
+import dev.jdht.core.time.Clock;
+import dev.jdht.core.time.TimerQueue;
+import dev.jdht.krpc.wire.PeerAddress;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns a node: a NIO selector over one UDP socket, a timer queue, and a
+ * command queue that other threads post to.
+ *
+ * <p>Each pass: select until the next timer deadline (or a wakeup), drain every readable datagram
+ * into one reused buffer and hand it to the {@link DatagramHandler}, run due timers, then run
+ * posted commands. Nothing on the loop blocks. An exception from a handler, timer or command is
+ * counted and logged at debug; it never stops the loop.
+ *
+ * <p>Threading: {@link #execute}, {@link #call} and {@link #close} may be called from any thread;
+ * {@link #send}, {@link #timers()} and the handler run on the loop thread only.
+ */
+public final class EventLoop implements Transport, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+  /** Receive buffer size: the largest possible UDP payload. */
+  public static final int MAX_DATAGRAM = 65_535;
+  private static final int MAX_DATAGRAMS_PER_PASS = 4096;
+  private static final int MAX_COMMANDS_PER_PASS = 4096;
+  private static final long MAX_SELECT_MILLIS = 1000;
+
+  /** Receives datagrams on the loop thread. The array is reused after the call returns. */
+  @FunctionalInterface
+  public interface DatagramHandler {
+    void onDatagram(PeerAddress from, byte[] buf, int off, int len);
+  }
+
+  private final Selector selector;
+  private final DatagramChannel channel;
+  private final InetSocketAddress localAddress;
+  private final Clock clock;
+  private final TimerQueue timers = new TimerQueue();
+  private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+  private final ByteBuffer receiveBuffer = ByteBuffer.allocate(MAX_DATAGRAM);
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile DatagramHandler handler = (from, buf, off, len) -> {};
+  private long loopFailures;
+
+  /**
+   * Opens and binds the socket; the thread starts with {@link #start()}.
+   *
+   * @param bind local address (port 0 picks a free port)
+   * @param clock the monotonic clock for timers
+   * @param threadName name of the loop thread
+   */
+  public EventLoop(InetSocketAddress bind, Clock clock, String threadName) throws IOException {
+    this.clock = clock;
+    this.selector = Selector.open();
+    DatagramChannel ch = null;
+    try {
+      ch = DatagramChannel.open();
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+      ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+      ch.bind(bind);
+      ch.configureBlocking(false);
+      ch.register(selector, SelectionKey.OP_READ);
+    } catch (IOException | RuntimeException e) {
+      if (ch != null) {
+        ch.close();
+      }
+      selector.close();
+      throw e;
+    }
+    this.channel = ch;
+    this.localAddress = (InetSocketAddress) ch.getLocalAddress();
+    this.thread = new Thread(this::run, threadName);
+    this.thread.setDaemon(true);
+  }
+
+  /** Starts the loop thread. */
+  public void start() {
+    thread.start();
+  }
+
+  public void setHandler(DatagramHandler h) {
+    this.handler = h;
+  }
+
+  /** The bound address (with the real port when 0 was asked for). */
+  public InetSocketAddress localAddress() {
+    return localAddress;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The loop's timers; use only on the loop thread. */
+  public TimerQueue timers() {
+    return timers;
+  }
+
+  /** True when called on the loop thread. */
+  public boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Posts a command to run on the loop thread. Throws RejectedExecutionException once closed. */
+  public void execute(Runnable command) {
+    if (!running) {
+      throw new RejectedExecutionException("event loop closed");
+    }
+    commands.add(command);
+    selector.wakeup();
+  }
+
+  /** Runs {@code task} on the loop thread and completes the future with its result. */
+  public <T> CompletableFuture<T> call(Supplier<T> task) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    try {
+      execute(
+          () -> {
+            try {
+              f.complete(task.get());
+            } catch (RuntimeException e) {
+              f.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  @Override
+  public boolean send(PeerAddress to, byte[] data, int off, int len) {
+    try {
+      return channel.send(ByteBuffer.wrap(data, off, len), to.toSocketAddress()) > 0;
+    } catch (IOException | RuntimeException e) {
+      log.debug("send to {} failed: {}", to, e.toString());
+      return false;
+    }
+  }
+
+  /** Failures caught in the loop itself (timers, commands); for tests and stats. */
+  public long loopFailures() {
+    return loopFailures;
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        long now = clock.nanos();
+        long next = timers.nextDeadline();
+        long waitMillis = MAX_SELECT_MILLIS;
+        if (next != Long.MAX_VALUE) {
+          waitMillis = Math.min(MAX_SELECT_MILLIS, TimeUnit.NANOSECONDS.toMillis(Math.max(0, next - now) + 999_999));
+        }
+        if (!commands.isEmpty() || waitMillis <= 0) {
+          selector.selectNow();
+        } else {
+          selector.select(waitMillis);
+        }
+        selector.selectedKeys().clear();
+        drainDatagrams();
+        try {
+          timers.runDue(clock.nanos());
+        } catch (RuntimeException e) {
+          loopFailures++;
+          log.debug("timer failed", e);
+        }
+        runCommands();
+      }
+    } catch (IOException | RuntimeException e) {
+      log.error("event loop stopped by an unexpected error", e);
+    } finally {
+      running = false;
+      // run what is left so that posted close-handshakes complete
+      runCommands();
+    }
+  }
+
+  private void drainDatagrams() throws IOException {
+    for (int i = 0; i < MAX_DATAGRAMS_PER_PASS; i++) {
+      receiveBuffer.clear();
+      SocketAddress src;
+      try {
+        src = channel.receive(receiveBuffer);
+      } catch (IOException e) {
+        // e.g. ICMP port unreachable surfaced on some platforms: skip this datagram
+        log.debug("receive failed: {}", e.toString());
+        continue;
+      }
+      if (src == null) {
+        return;
+      }
+      if (!(src instanceof InetSocketAddress isa) || isa.getAddress() == null) {
+        continue;
+      }
+      try {
+        handler.onDatagram(PeerAddress.of(isa), receiveBuffer.array(), 0, receiveBuffer.position());
+      } catch (RuntimeException e) {
+        loopFailures++;
+        log.debug("datagram handler failed", e);
+      }
+    }
+  }
+
+  private void runCommands() {
+    for (int i = 0; i < MAX_COMMANDS_PER_PASS; i++) {
+      Runnable r = commands.poll();
+      if (r == null) {
+        return;
+      }
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        loopFailures++;
+        log.debug("command failed", e);
+      }
+    }
+  }
+
+  /** Stops the loop, joins its thread and releases the socket. Idempotent. */
+  @Override
+  public void close() {
+    running = false;
+    selector.wakeup();
+    if (thread.isAlive() && Thread.currentThread() != thread) {
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      log.debug("close channel", e);
+    }
+    try {
+      selector.close();
+    } catch (IOException e) {
+      log.debug("close selector", e);
+    }
+  }
+
+  /** True while the loop thread is alive. */
+  public boolean isAlive() {
+    return thread.isAlive();
+  }
+}

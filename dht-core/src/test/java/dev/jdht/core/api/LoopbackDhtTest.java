@@ -1,0 +1,181 @@
+package dev.jdht.core.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jdht.core.node.PingResult;
+import dev.jdht.krpc.wire.NodeId;
+import dev.jdht.krpc.wire.PeerAddress;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several real nodes over UDP on loopback, in one JVM. */
+@Timeout(60)
+class LoopbackDhtTest {
+  private final List<Dht> nodes = new ArrayList<>();
+  private final Random random = new Random(7);
+
+  @TempDir Path tmp;
+
+  private Dht start(String bootstrap, Path state) throws Exception {
+    Dht.Builder b =
+        Dht.builder()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .allowLocalAddresses(true)
+            .readyTimeout(Duration.ofSeconds(10))
+            .queryTimeout(Duration.ofMillis(500))
+            .stateFile(state)
+            .bootstrap(bootstrap == null ? List.of() : List.of(bootstrap));
+    Dht d = b.start();
+    nodes.add(d);
+    return d;
+  }
+
+  private static String addr(Dht d) {
+    return "127.0.0.1:" + d.localAddress().getPort();
+  }
+
+  @AfterEach
+  void closeAll() {
+    nodes.forEach(Dht::close);
+  }
+
+  @Test
+  void nodesFindEachOtherAnnounceAndGetPeers() throws Exception {
+    Dht first = start(null, null);
+    List<Dht> rest = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      rest.add(start(addr(first), null));
+    }
+    for (Dht d : rest) {
+      d.ready().get(10, TimeUnit.SECONDS);
+    }
+    // ping
+    PingResult pong = rest.get(0).ping(new InetSocketAddress("127.0.0.1", first.localAddress().getPort())).get(5, TimeUnit.SECONDS);
+    assertTrue(pong.ok(), pong.error());
+    assertEquals(first.nodeId(), pong.id());
+
+    // find_node of a node's own id finds it
+    LookupReport fn = rest.get(1).findNode(rest.get(5).nodeId()).get(10, TimeUnit.SECONDS);
+    assertEquals(rest.get(5).nodeId(), fn.closest().get(0).node().id());
+
+    // announce from one node, get_peers from another
+    NodeId ih = NodeId.random(random);
+    AnnounceReport ar = rest.get(2).announce(ih, 4321).get(10, TimeUnit.SECONDS);
+    assertFalse(ar.acknowledged().isEmpty(), "some node acknowledged");
+    Set<PeerAddress> streamed = ConcurrentHashMap.newKeySet();
+    LookupReport gp = rest.get(6).getPeers(ih, streamed::add).get(10, TimeUnit.SECONDS);
+    PeerAddress expected = PeerAddress.parse("127.0.0.1:4321");
+    assertTrue(gp.peers().contains(expected), "found " + gp.peers());
+    assertEquals(gp.peers(), streamed, "every peer was streamed once");
+    assertNotNull(gp.timeToFirstPeer());
+    assertTrue(gp.queriesSent() >= gp.responses());
+
+    DhtStats s = first.stats().get(5, TimeUnit.SECONDS);
+    assertTrue(s.totalQueriesIn() > 0);
+    assertEquals(0, s.handlerFailures());
+    assertEquals(0, s.droppedMalformed());
+  }
+
+  @Test
+  void garbageOverUdpLeavesTheLoopAliveAndCounted() throws Exception {
+    Dht d = start(null, null);
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      byte[][] junk = {
+        "hello".getBytes(StandardCharsets.US_ASCII),
+        "d1:t400000000:ae".getBytes(StandardCharsets.US_ASCII),
+        "d1:ad2:id3:abce1:q4:ping1:t2:zz1:y1:qe".getBytes(StandardCharsets.US_ASCII),
+        new byte[3000],
+      };
+      for (byte[] j : junk) {
+        s.send(new DatagramPacket(j, j.length, d.localAddress().getAddress(), d.localAddress().getPort()));
+      }
+      // the malformed query with a readable t is answered with 203
+      s.setSoTimeout(5000);
+      byte[] buf = new byte[1500];
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      s.receive(p);
+      String reply = new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
+      assertTrue(reply.contains("i203e"), reply);
+    }
+    DhtStats st = null;
+    for (int i = 0; i < 50; i++) {
+      st = d.stats().get(5, TimeUnit.SECONDS);
+      if (st.datagramsIn() >= 4) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertEquals(4, st.datagramsIn());
+    assertEquals(4, st.droppedMalformed());
+    assertEquals(0, st.handlerFailures());
+    // still alive
+    Dht other = start(addr(d), null);
+    other.ready().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void stateIsSavedOnCloseAndARestartNeedsNoBootstrap() throws Exception {
+    Dht first = start(null, null);
+    Path state = tmp.resolve("state/dht.state");
+    Dht second = start(addr(first), state);
+    second.ready().get(10, TimeUnit.SECONDS);
+    NodeId id = second.nodeId();
+    second.close();
+    assertTrue(Files.exists(state));
+    Dht again = start(null, state);
+    assertEquals(id, again.nodeId(), "id restored");
+    again.ready().get(10, TimeUnit.SECONDS);
+    assertTrue(again.routingTableNodes().get(5, TimeUnit.SECONDS).stream()
+        .anyMatch(n -> n.id().equals(first.nodeId())));
+  }
+
+  @Test
+  void readyFailsClearlyWhenNobodyAnswers() throws Exception {
+    Dht lonely =
+        Dht.builder()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .allowLocalAddresses(true)
+            .readyTimeout(Duration.ofMillis(800))
+            .bootstrap("127.0.0.1:9") // discard port: nobody answers
+            .start();
+    nodes.add(lonely);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> lonely.ready().get(10, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().contains("no DHT node answered"), e.getCause().getMessage());
+  }
+
+  @Test
+  void closeLeavesNoThreadBehind() throws Exception {
+    Dht d = start(null, null);
+    d.close();
+    for (int i = 0; i < 100 && threadsNamed("dht-"); i++) {
+      Thread.sleep(20);
+    }
+    assertFalse(threadsNamed("dht-loop-" + d.nodeId().toHex().substring(0, 8)), "loop thread still alive");
+    assertThrows(ExecutionException.class, () -> d.getPeers(NodeId.random(random), p -> {}).get(1, TimeUnit.SECONDS));
+  }
+
+  private static boolean threadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith(prefix) && t.isAlive());
+  }
+}
