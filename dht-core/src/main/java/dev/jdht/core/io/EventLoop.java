@@ -46,16 +46,59 @@ public final class EventLoop implements Transport, AutoCloseable {
   }
 
   private final Selector selector;
-  private final DatagramChannel channel;
-  private final InetSocketAddress localAddress;
+  private final Endpoint primary;
+  private final java.util.List<Endpoint> endpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Clock clock;
   private final TimerQueue timers = new TimerQueue();
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
   private final ByteBuffer receiveBuffer = ByteBuffer.allocate(MAX_DATAGRAM);
   private final Thread thread;
   private volatile boolean running = true;
-  private volatile DatagramHandler handler = (from, buf, off, len) -> {};
   private long loopFailures;
+
+  /**
+   * One UDP socket of the loop and the handler of its datagrams. Its {@link #send} may be called
+   * on the loop thread only.
+   */
+  public final class Endpoint implements Transport {
+    private final DatagramChannel channel;
+    private final InetSocketAddress localAddress;
+    private volatile DatagramHandler handler = (from, buf, off, len) -> {};
+
+    private Endpoint(DatagramChannel channel) throws IOException {
+      this.channel = channel;
+      this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    public void setHandler(DatagramHandler h) {
+      this.handler = h;
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+      return localAddress;
+    }
+
+    @Override
+    public boolean send(PeerAddress to, byte[] data, int off, int len) {
+      try {
+        return channel.send(ByteBuffer.wrap(data, off, len), to.toSocketAddress()) > 0;
+      } catch (IOException | RuntimeException e) {
+        log.debug("send to {} failed: {}", to, e.toString());
+        return false;
+      }
+    }
+
+    /** Closes this socket (on the loop thread, or after the loop stopped). */
+    public void close() {
+      endpoints.remove(this);
+      try {
+        channel.close();
+      } catch (IOException e) {
+        log.debug("close channel", e);
+      }
+    }
+  }
 
   /**
    * Opens and binds the socket; the thread starts with {@link #start()}.
@@ -67,25 +110,40 @@ public final class EventLoop implements Transport, AutoCloseable {
   public EventLoop(InetSocketAddress bind, Clock clock, String threadName) throws IOException {
     this.clock = clock;
     this.selector = Selector.open();
-    DatagramChannel ch = null;
     try {
-      ch = DatagramChannel.open();
-      ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-      ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-      ch.bind(bind);
-      ch.configureBlocking(false);
-      ch.register(selector, SelectionKey.OP_READ);
+      this.primary = open(bind, 1 << 20);
     } catch (IOException | RuntimeException e) {
-      if (ch != null) {
-        ch.close();
-      }
       selector.close();
       throw e;
     }
-    this.channel = ch;
-    this.localAddress = (InetSocketAddress) ch.getLocalAddress();
     this.thread = new Thread(this::run, threadName);
     this.thread.setDaemon(true);
+  }
+
+  /**
+   * Opens another UDP socket served by this loop (a local test network runs hundreds of nodes on
+   * one thread this way). Call before {@link #start()} or on the loop thread.
+   */
+  public Endpoint open(InetSocketAddress bind, int socketBufferBytes) throws IOException {
+    DatagramChannel ch = DatagramChannel.open();
+    try {
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, socketBufferBytes);
+      ch.setOption(StandardSocketOptions.SO_SNDBUF, socketBufferBytes);
+      ch.bind(bind);
+      ch.configureBlocking(false);
+      Endpoint e = new Endpoint(ch);
+      ch.register(selector, SelectionKey.OP_READ, e);
+      endpoints.add(e);
+      return e;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /** The socket given to the constructor. */
+  public Endpoint primary() {
+    return primary;
   }
 
   /** Starts the loop thread. */
@@ -93,13 +151,14 @@ public final class EventLoop implements Transport, AutoCloseable {
     thread.start();
   }
 
+  /** Sets the handler of the primary socket. */
   public void setHandler(DatagramHandler h) {
-    this.handler = h;
+    primary.setHandler(h);
   }
 
-  /** The bound address (with the real port when 0 was asked for). */
+  /** The primary socket's bound address. */
   public InetSocketAddress localAddress() {
-    return localAddress;
+    return primary.localAddress();
   }
 
   public Clock clock() {
@@ -143,14 +202,10 @@ public final class EventLoop implements Transport, AutoCloseable {
     return f;
   }
 
+  /** Sends from the primary socket (loop thread only). */
   @Override
   public boolean send(PeerAddress to, byte[] data, int off, int len) {
-    try {
-      return channel.send(ByteBuffer.wrap(data, off, len), to.toSocketAddress()) > 0;
-    } catch (IOException | RuntimeException e) {
-      log.debug("send to {} failed: {}", to, e.toString());
-      return false;
-    }
+    return primary.send(to, data, off, len);
   }
 
   /** Failures caught in the loop itself (timers, commands); for tests and stats. */
@@ -172,8 +227,12 @@ public final class EventLoop implements Transport, AutoCloseable {
         } else {
           selector.select(waitMillis);
         }
+        for (SelectionKey key : selector.selectedKeys()) {
+          if (key.isValid() && key.attachment() instanceof Endpoint e) {
+            drainDatagrams(e);
+          }
+        }
         selector.selectedKeys().clear();
-        drainDatagrams();
         try {
           timers.runDue(clock.nanos());
         } catch (RuntimeException e) {
@@ -191,15 +250,20 @@ public final class EventLoop implements Transport, AutoCloseable {
     }
   }
 
-  private void drainDatagrams() throws IOException {
+  private void drainDatagrams(Endpoint e) {
+    DatagramChannel channel = e.channel;
+    DatagramHandler handler = e.handler;
     for (int i = 0; i < MAX_DATAGRAMS_PER_PASS; i++) {
       receiveBuffer.clear();
       SocketAddress src;
       try {
         src = channel.receive(receiveBuffer);
-      } catch (IOException e) {
-        // e.g. ICMP port unreachable surfaced on some platforms: skip this datagram
-        log.debug("receive failed: {}", e.toString());
+      } catch (IOException ex) {
+        // e.g. ICMP port unreachable surfaced on some platforms, or the socket was closed
+        log.debug("receive failed: {}", ex.toString());
+        if (!channel.isOpen()) {
+          return;
+        }
         continue;
       }
       if (src == null) {
@@ -210,9 +274,9 @@ public final class EventLoop implements Transport, AutoCloseable {
       }
       try {
         handler.onDatagram(PeerAddress.of(isa), receiveBuffer.array(), 0, receiveBuffer.position());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException ex) {
         loopFailures++;
-        log.debug("datagram handler failed", e);
+        log.debug("datagram handler failed", ex);
       }
     }
   }
@@ -244,10 +308,8 @@ public final class EventLoop implements Transport, AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    try {
-      channel.close();
-    } catch (IOException e) {
-      log.debug("close channel", e);
+    for (Endpoint e : endpoints) {
+      e.close();
     }
     try {
       selector.close();
