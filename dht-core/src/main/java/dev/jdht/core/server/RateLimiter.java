@@ -1,0 +1,116 @@
+package dev.jdht.core.server;
+
+import dev.jdht.krpc.wire.PeerAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Token-bucket rate limits on incoming packets: one bucket per source IP and one global bucket. A
+ * packet passes only if both buckets hold a token, and then takes one from each; a refused packet
+ * takes nothing. Buckets start full and refill continuously at their rate up to their burst.
+ *
+ * <p>The source port is ignored. IPv6 sources are keyed by their /64 prefix (one host usually owns
+ * a whole /64). At most {@code maxTrackedIps} sources are tracked; the least recently seen one is
+ * forgotten to make room (so it starts full again when it returns; the global bucket still bounds
+ * the total).
+ *
+ * <p>Times are monotonic nanoseconds; time going backwards refills nothing. <b>Threading:</b> not
+ * thread-safe; owned by the loop thread.
+ */
+public final class RateLimiter {
+  private static final double NANOS_PER_SECOND = 1e9;
+
+  /** A token bucket. */
+  private static final class Bucket {
+    double tokens;
+    long last;
+
+    Bucket(double tokens, long last) {
+      this.tokens = tokens;
+      this.last = last;
+    }
+
+    void refill(long now, double perSecond, int burst) {
+      long elapsed = now - last;
+      if (elapsed > 0) {
+        tokens = Math.min(burst, tokens + elapsed * perSecond / NANOS_PER_SECOND);
+        last = now;
+      }
+    }
+  }
+
+  private final double perIpPerSecond;
+  private final int perIpBurst;
+  private final double globalPerSecond;
+  private final int globalBurst;
+  private final int maxTrackedIps;
+  private final LinkedHashMap<PeerAddress, Bucket> perIp;
+  private Bucket global;
+
+  /**
+   * @param perIpPerSecond sustained packets per second per source, positive
+   * @param perIpBurst bucket size per source, at least 1
+   * @param globalPerSecond sustained packets per second over all sources, positive
+   * @param globalBurst global bucket size, at least 1
+   * @param maxTrackedIps sources tracked at once, positive
+   */
+  public RateLimiter(double perIpPerSecond, int perIpBurst, double globalPerSecond, int globalBurst, int maxTrackedIps) {
+    if (!(perIpPerSecond > 0) || !(globalPerSecond > 0)) {
+      throw new IllegalArgumentException("rates must be positive");
+    }
+    if (perIpBurst < 1 || globalBurst < 1 || maxTrackedIps < 1) {
+      throw new IllegalArgumentException("bursts and maxTrackedIps must be at least 1");
+    }
+    this.perIpPerSecond = perIpPerSecond;
+    this.perIpBurst = perIpBurst;
+    this.globalPerSecond = globalPerSecond;
+    this.globalBurst = globalBurst;
+    this.maxTrackedIps = maxTrackedIps;
+    this.perIp =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<PeerAddress, Bucket> eldest) {
+            return size() > RateLimiter.this.maxTrackedIps;
+          }
+        };
+  }
+
+  /** Takes a token for a packet from {@code source} at {@code now}; false means drop the packet. */
+  public boolean tryAcquire(PeerAddress source, long now) {
+    if (global == null) {
+      global = new Bucket(globalBurst, now);
+    } else {
+      global.refill(now, globalPerSecond, globalBurst);
+    }
+    PeerAddress key = key(source);
+    Bucket b = perIp.get(key);
+    if (b == null) {
+      b = new Bucket(perIpBurst, now);
+      perIp.put(key, b);
+    } else {
+      b.refill(now, perIpPerSecond, perIpBurst);
+    }
+    if (b.tokens < 1 || global.tokens < 1) {
+      return false;
+    }
+    b.tokens -= 1;
+    global.tokens -= 1;
+    return true;
+  }
+
+  /** Number of sources currently tracked (at most {@code maxTrackedIps}). */
+  public int trackedIps() {
+    return perIp.size();
+  }
+
+  private static PeerAddress key(PeerAddress source) {
+    if (!source.isIpv6()) {
+      return source.port() == 0 ? source : source.withPort(0);
+    }
+    byte[] ip = source.ipBytes();
+    for (int i = 8; i < 16; i++) {
+      ip[i] = 0;
+    }
+    return PeerAddress.of(ip, 0);
+  }
+}
