@@ -1,0 +1,91 @@
+package dev.jdht.bench.codec;
+
+import dev.jdht.krpc.codec.DecodeException;
+import dev.jdht.krpc.codec.KrpcCodec;
+import dev.jdht.krpc.message.KrpcMessage;
+import dev.jdht.krpc.message.Query;
+import dev.jdht.krpc.message.Response;
+import dev.jdht.krpc.wire.CompactNodes;
+import dev.jdht.krpc.wire.CompactPeers;
+import dev.jdht.krpc.wire.NodeInfo;
+
+/**
+ * Decodes with our {@link KrpcCodec} and reads every field of the typed message into a sink.
+ *
+ * <p>Per field: {@code t} as its bytes; {@code y} as a char (from the message's type); {@code v}, when present, as its bytes; {@code q}
+ * as the method name; {@code id}, {@code info_hash} and each node's id as a {@code NodeId}; each
+ * node's IPv4 address and port as ints; {@code token} as its bytes; each peer in {@code values}
+ * as a {@code PeerAddress}; {@code port} as an int and {@code implied_port} as a boolean. The
+ * baseline readers ({@link BtReads}, {@link DampcakeReads}) produce exactly the same values from
+ * their generic trees; {@code CodecReadsEquivalenceTest} checks it. Stateless and thread-safe.
+ */
+public final class JdhtReads {
+  private JdhtReads() {}
+
+  /** ping query: t, v, y, q, id. */
+  public static void ping(byte[] data, Sink s) throws DecodeException {
+    KrpcMessage m = KrpcCodec.decode(data);
+    s.consume(m.transactionId().unsafeBytes());
+    version(m.version(), s);
+    Query q = (Query) m;
+    s.consume('q');
+    s.consume(q.method());
+    s.consume(((Query.Ping) q).id());
+  }
+
+  /** find_node response: t, v, y, id, every node. */
+  public static void findNodeResponse(byte[] data, Sink s) throws DecodeException {
+    Response r = (Response) KrpcCodec.decode(data);
+    s.consume(r.transactionId().unsafeBytes());
+    version(r.version(), s);
+    s.consume('r');
+    s.consume(r.id());
+    nodes(r.nodes(), s);
+  }
+
+  /** get_peers response: t, v, y, id, token, every node, every peer. */
+  public static void getPeersResponse(byte[] data, Sink s) throws DecodeException {
+    Response r = (Response) KrpcCodec.decode(data);
+    s.consume(r.transactionId().unsafeBytes());
+    version(r.version(), s);
+    s.consume('r');
+    s.consume(r.id());
+    s.consume(r.token());
+    nodes(r.nodes(), s);
+    CompactPeers values = r.values();
+    for (int i = 0, n = values.size(); i < n; i++) {
+      s.consume(values.get(i));
+    }
+  }
+
+  /** announce_peer query: t, v, y, q, id, implied_port, info_hash, port, token. */
+  public static void announcePeer(byte[] data, Sink s) throws DecodeException {
+    KrpcMessage m = KrpcCodec.decode(data);
+    s.consume(m.transactionId().unsafeBytes());
+    version(m.version(), s);
+    Query q = (Query) m;
+    s.consume('q');
+    s.consume(q.method());
+    Query.AnnouncePeer a = (Query.AnnouncePeer) q;
+    s.consume(a.id());
+    s.consume(a.impliedPort());
+    s.consume(a.infoHash());
+    s.consume(a.port());
+    s.consume(a.token());
+  }
+
+  private static void version(byte[] v, Sink s) {
+    if (v != null) {
+      s.consume(v);
+    }
+  }
+
+  private static void nodes(CompactNodes nodes, Sink s) {
+    for (int i = 0, n = nodes.size(); i < n; i++) {
+      NodeInfo node = nodes.get(i);
+      s.consume(node.id());
+      s.consume(node.address().ipv4Int());
+      s.consume(node.address().port());
+    }
+  }
+}
