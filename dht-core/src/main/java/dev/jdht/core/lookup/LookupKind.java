@@ -1,0 +1,9 @@
+package dev.jdht.core.lookup;
+
+/** What a {@link Lookup} asks each node. Immutable. */
+public enum LookupKind {
+  /** find_node: the result is the closest set of responding nodes. */
+  FIND_NODE,
+  /** get_peers: also collects peers ({@code values}) and announce tokens. */
+  GET_PEERS
+}
