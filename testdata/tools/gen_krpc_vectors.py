@@ -299,6 +299,14 @@ vec("id_tricky_bytes", "an id made of bencode syntax bytes (d, e, l, i, :, digit
 vec("extreme_integers", "64-bit integer limits and zero as extras in a",
     q(b"aa", b"ping", {b"id": A, b"max": 9223372036854775807, b"min": -9223372036854775808,
                         b"neg": -1, b"zero": 0}))
+vec("ping_query_ro_0", "a query with ro=0 sent explicitly (kept as an extra)",
+    q(b"aa", b"ping", {b"id": A}, ro=0))
+vec("query_with_ip", "a query carrying a BEP 42 ip (kept as an extra)",
+    q(b"aa", b"ping", {b"id": A}, ip=peer4()))
+vec("response_with_stray_keys", "a response that also carries q, e and ro=1 (kept as extras)",
+    r(b"aa", {b"id": M}, q=b"ping", e=[201, b"x"], ro=1))
+vec("error_with_stray_keys", "an error that also carries a, q and ro=1 (kept as extras)",
+    e(b"aa", 201, b"x", a={b"id": A}, q=b"ping", ro=1))
 nest = b"l" * 14 + b"e" * 14
 
 

@@ -35,6 +35,9 @@ public final class BencodeReader {
   private int strLen;
   private int keyOff;
   private int keyLen;
+  // true for the sub-reader that re-reads already validated keys: it must not check them again,
+  // or nested unsorted dictionaries would be rescanned once per enclosing level (2^depth work)
+  private boolean revalidating;
 
   public BencodeReader(byte[] buf) {
     this(buf, 0, buf.length, DEFAULT_MAX_DEPTH);
@@ -210,7 +213,9 @@ public final class BencodeReader {
     int at = pos;
     int off = readString();
     int len = strLen;
-    checkDuplicate(off, len, at);
+    if (!revalidating) {
+      checkDuplicate(off, len, at);
+    }
     keyOff = off;
     keyLen = len;
     return true;
@@ -251,6 +256,7 @@ public final class BencodeReader {
     // possible, so keys are collected through a sub-reader from the recorded dictionary start.
     int start = dictStart();
     BencodeReader sub = new BencodeReader(buf, start, stop - start, maxDepth);
+    sub.revalidating = true;
     sub.pos = start + 1;
     sub.depth = 1;
     sub.isDict[1] = true;

@@ -102,66 +102,78 @@ public final class KrpcCodec {
     boolean ro = false;
     TreeMap<String, BValue> extras = null;
     int errPos = -1;
-    while (r.nextKey()) {
-      if (r.keyLength() == 1) {
-        byte k = buf[r.keyOffset()];
-        if (k == 't' && r.peek() == BType.STRING) {
-          int o = r.readString();
-          t = TransactionId.of(buf, o, r.stringLength());
-          continue;
-        }
-        if (k == 'y' && r.peek() == BType.STRING) {
-          int o = r.readString();
-          y = r.stringLength() == 1 ? buf[o] : -2;
-          continue;
-        }
-        if (k == 'q' && r.peek() == BType.STRING) {
-          int o = r.readString();
-          method = new String(buf, o, r.stringLength(), StandardCharsets.ISO_8859_1);
-          continue;
-        }
-        if ((k == 'a' || k == 'r') && r.peek() == BType.DICT) {
-          if (bodyPos >= 0) {
-            throw r.error("message has both 'a' and 'r'");
+    // where 'q', 'ip' and 'ro' were found: a message type that does not use them keeps them
+    int methodPos = -1;
+    int ipPos = -1;
+    int roPos = -1;
+    try {
+      while (r.nextKey()) {
+        if (r.keyLength() == 1) {
+          byte k = buf[r.keyOffset()];
+          if (k == 't' && r.peek() == BType.STRING) {
+            int o = r.readString();
+            t = TransactionId.of(buf, o, r.stringLength());
+            continue;
           }
-          bodyPos = r.position();
-          bodyKind = k;
-          r.skipValue();
-          continue;
+          if (k == 'y' && r.peek() == BType.STRING) {
+            int o = r.readString();
+            y = r.stringLength() == 1 ? buf[o] & 0xff : -2;
+            continue;
+          }
+          if (k == 'q' && r.peek() == BType.STRING) {
+            methodPos = r.position();
+            int o = r.readString();
+            method = new String(buf, o, r.stringLength(), StandardCharsets.ISO_8859_1);
+            continue;
+          }
+          if ((k == 'a' || k == 'r') && r.peek() == BType.DICT) {
+            if (bodyPos >= 0) {
+              throw r.error("message has both 'a' and 'r'");
+            }
+            bodyPos = r.position();
+            bodyKind = k;
+            r.skipValue();
+            continue;
+          }
+          if (k == 'e' && r.peek() == BType.LIST) {
+            errPos = r.position();
+            r.skipValue();
+            continue;
+          }
+          if (k == 'v' && r.peek() == BType.STRING) {
+            version = r.readBytes();
+            continue;
+          }
+        } else if (r.keyIs(K_IP) && r.peek() == BType.STRING) {
+          int at = r.position();
+          int o = r.readString();
+          int n = r.stringLength();
+          if (n == PeerAddress.COMPACT_V4 || n == PeerAddress.COMPACT_V6) {
+            ip = PeerAddress.fromCompact(buf, o, n);
+            ipPos = at;
+            continue;
+          }
+          r.seekWithin(at);
+        } else if (r.keyIs(K_RO) && r.peek() == BType.INTEGER) {
+          int at = r.position();
+          long v = r.readLong();
+          if (v == 1) { // any other value (ro=0 included) is kept as an extra, so it round-trips
+            ro = true;
+            roPos = at;
+            continue;
+          }
+          r.seekWithin(at);
         }
-        if (k == 'e' && r.peek() == BType.LIST) {
-          errPos = r.position();
-          r.skipValue();
-          continue;
+        if (extras == null) {
+          extras = new TreeMap<>();
         }
-        if (k == 'v' && r.peek() == BType.STRING) {
-          version = r.readBytes();
-          continue;
-        }
-      } else if (r.keyIs(K_IP) && r.peek() == BType.STRING) {
-        int at = r.position();
-        int o = r.readString();
-        int n = r.stringLength();
-        if (n == PeerAddress.COMPACT_V4 || n == PeerAddress.COMPACT_V6) {
-          ip = PeerAddress.fromCompact(buf, o, n);
-          continue;
-        }
-        r.seekWithin(at);
-      } else if (r.keyIs(K_RO) && r.peek() == BType.INTEGER) {
-        int at = r.position();
-        long v = r.readLong();
-        if (v == 0 || v == 1) {
-          ro = v == 1;
-          continue;
-        }
-        r.seekWithin(at);
+        extras.put(keyString(r), Bencode.read(r));
       }
-      if (extras == null) {
-        extras = new TreeMap<>();
-      }
-      extras.put(keyString(r), Bencode.read(r));
+      r.finish();
+    } catch (DecodeException e) {
+      // a bencode error after 't' was read still names the transaction, so a server can answer
+      throw e.withContext(t == null ? null : t.unsafeBytes(), messageType(y));
     }
-    r.finish();
     if (t == null) {
       throw new DecodeException("missing transaction id 't'", 0);
     }
@@ -175,18 +187,26 @@ public final class KrpcCodec {
           if (bodyPos < 0 || bodyKind != 'a') {
             throw new DecodeException("query without arguments 'a'", 0);
           }
+          extras = keep(extras, r, "e", errPos);
+          extras = keep(extras, r, "ip", ipPos);
           r.seek(bodyPos);
           return readQuery(r, t, method, new QueryMetaBuilder(version, ro, extras));
         case 'r':
           if (bodyPos < 0 || bodyKind != 'r') {
             throw new DecodeException("response without 'r'", 0);
           }
+          extras = keep(extras, r, "e", errPos);
+          extras = keep(extras, r, "q", methodPos);
+          extras = keep(extras, r, "ro", roPos);
           r.seek(bodyPos);
           return readResponse(r, t, version, ip, extras);
         case 'e':
           if (errPos < 0) {
             throw new DecodeException("error without 'e'", 0);
           }
+          extras = keep(extras, r, String.valueOf((char) bodyKind), bodyPos);
+          extras = keep(extras, r, "q", methodPos);
+          extras = keep(extras, r, "ro", roPos);
           r.seek(errPos);
           return readError(r, t, version, ip, extras);
         case -1:
@@ -195,8 +215,28 @@ public final class KrpcCodec {
           throw new DecodeException("unknown message type 'y'", 0);
       }
     } catch (DecodeException e) {
-      throw e.withContext(tb, y > 0 ? (char) y : (char) 0);
+      throw e.withContext(tb, messageType(y));
     }
+  }
+
+  /** 'q', 'r' or 'e' for a known message type, else 0. */
+  private static char messageType(int y) {
+    return y == 'q' || y == 'r' || y == 'e' ? (char) y : (char) 0;
+  }
+
+  /**
+   * Keeps a top-level value that this message type does not use (say 'q' in a response) as an
+   * extra, so that nothing is lost on re-encoding. {@code pos} is the value's position, or -1.
+   */
+  private static TreeMap<String, BValue> keep(
+      TreeMap<String, BValue> extras, BencodeReader r, String key, int pos) throws DecodeException {
+    if (pos < 0) {
+      return extras;
+    }
+    TreeMap<String, BValue> m = extras == null ? new TreeMap<>() : extras;
+    r.seek(pos);
+    m.put(key, Bencode.read(r));
+    return m;
   }
 
   private static String keyString(BencodeReader r) {
@@ -272,7 +312,15 @@ public final class KrpcCodec {
         if (r.peek() != BType.INTEGER) {
           throw r.error("'implied_port' must be an integer");
         }
-        impliedPort = r.readLong() != 0;
+        int at = r.position();
+        long v = r.readLong();
+        impliedPort = v != 0;
+        if (v != 1) { // implied_port=0 (or an odd value) is kept verbatim so it round-trips
+          if (argExtras == null) {
+            argExtras = new TreeMap<>();
+          }
+          argExtras.put("implied_port", new BValue.BInteger(v, at, r.position()));
+        }
       } else if (isAnnounce && r.keyIs(K_TOKEN)) {
         if (r.peek() != BType.STRING) {
           throw r.error("'token' must be a byte string");
@@ -544,7 +592,7 @@ public final class KrpcCodec {
       Keys a = new Keys(w, meta.argExtras());
       a.key("id").string(idBytes(q.id()));
       if (q instanceof Query.AnnouncePeer ap) {
-        if (ap.impliedPort()) {
+        if (ap.impliedPort() && !meta.argExtras().containsKey("implied_port")) {
           a.key("implied_port").integer(1);
         }
         a.key("info_hash").string(idBytes(ap.infoHash()));
