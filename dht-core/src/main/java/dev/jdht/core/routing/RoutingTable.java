@@ -123,7 +123,7 @@ public final class RoutingTable {
       return false;
     }
     NodeEntry known = byId.get(node.id());
-    List<NodeEntry> removed = new ArrayList<>(2);
+    NodeEntry removedById = null;
     if (known != null) {
       if (known.address().equals(node.address())) {
         known.recordResponse(now, rttNanos);
@@ -140,18 +140,20 @@ public final class RoutingTable {
         return false; // keep the good incumbent's address
       }
       unindex(known);
-      removed.add(known);
+      removedById = known;
     }
     NodeEntry atAddress = byAddress.get(node.address());
     if (atAddress != null) {
       unindex(atAddress);
-      removed.add(atAddress);
     }
     NodeEntry e = new NodeEntry(node, config, now);
     e.recordResponse(now, rttNanos);
     boolean in = insert(e, now);
-    for (NodeEntry r : removed) {
-      markDirty(bucketOf(r.id()));
+    if (removedById != null) {
+      markDirty(bucketOf(removedById.id()));
+    }
+    if (atAddress != null) {
+      markDirty(bucketOf(atAddress.id()));
     }
     refillDirty(now);
     return in;
@@ -253,16 +255,40 @@ public final class RoutingTable {
     for (int i = c - 1; i >= 0 && good.size() < n; i--) {
       collect(buckets.get(i), now, good, questionable);
     }
-    Comparator<NodeEntry> byDistance = (a, b) -> target.compareDistance(a.id(), b.id());
-    good.sort(byDistance);
-    List<NodeEntry> picked = new ArrayList<>(good.subList(0, Math.min(n, good.size())));
+    List<NodeEntry> picked = nearest(good, target, n);
     if (picked.size() < n) {
-      questionable.sort(byDistance);
-      picked.addAll(questionable.subList(0, Math.min(n - picked.size(), questionable.size())));
-      picked.sort(byDistance);
+      picked.addAll(nearest(questionable, target, n - picked.size()));
+      picked.sort((a, b) -> target.compareDistance(a.id(), b.id()));
     }
     for (NodeEntry e : picked) {
       out.add(e.node());
+    }
+    return out;
+  }
+
+  /** The {@code n} entries of {@code from} nearest to {@code target}, nearest first. */
+  private static List<NodeEntry> nearest(List<NodeEntry> from, NodeId target, int n) {
+    if (from.size() <= n || n > 32) {
+      from.sort((a, b) -> target.compareDistance(a.id(), b.id()));
+      return new ArrayList<>(from.subList(0, Math.min(n, from.size())));
+    }
+    // bounded insertion: O(size) for the usual small n, no full sort
+    NodeEntry[] best = new NodeEntry[n];
+    int count = 0;
+    for (NodeEntry e : from) {
+      if (count == n && target.compareDistance(e.id(), best[n - 1].id()) >= 0) {
+        continue;
+      }
+      int i = count < n ? count++ : n - 1;
+      while (i > 0 && target.compareDistance(e.id(), best[i - 1].id()) < 0) {
+        best[i] = best[i - 1];
+        i--;
+      }
+      best[i] = e;
+    }
+    List<NodeEntry> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(best[i]);
     }
     return out;
   }

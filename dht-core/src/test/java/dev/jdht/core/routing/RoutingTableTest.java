@@ -531,7 +531,7 @@ class RoutingTableTest {
         NodeId id = r.nextInt(3) == 0 ? NodeId.random(r) : me.flipBit(cpl).withRandomSuffix(cpl + 1, r);
         int ip = 0x0a000000 + i + 1;
         NodeInfo n = new NodeInfo(id, PeerAddress.of(new byte[] {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) ip}, 1000 + i));
-        now += r.nextInt(10) * SEC;
+        now += r.nextInt(5) * SEC;
         switch (r.nextInt(3)) {
           case 0 -> t.offer(n, now);
           case 1 -> t.onQuery(n, now);
@@ -539,13 +539,20 @@ class RoutingTableTest {
         }
         known.add(n);
       }
-      for (int i = 0; i < 80; i++) {
+      for (int i = 0; i < 40; i++) {
         NodeInfo n = known.get(r.nextInt(known.size()));
-        t.onFailure(n, now);
+        for (int f = 0; f < config.maxFailures(); f++) {
+          t.onFailure(n, now);
+        }
       }
-      now += 10 * MIN; // some good nodes have turned questionable
-      t.maintenance(now);
+      now += 5 * MIN; // the earliest good nodes have turned questionable
       List<NodeEntry> entries = t.entries();
+      int[] states = new int[3];
+      for (NodeEntry e : entries) {
+        states[e.state(now).ordinal()]++;
+      }
+      assertTrue(states[0] > 8 && states[1] > 8 && states[2] > 0, "a meaningful mix: " + java.util.Arrays.toString(states));
+      t.onFailure(known.get(0), now); // only to move the table's clock to now
       for (int q = 0; q < 50; q++) {
         NodeId target = switch (q % 4) {
           case 0 -> NodeId.random(r);
