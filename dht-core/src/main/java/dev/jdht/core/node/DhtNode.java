@@ -9,6 +9,7 @@ import dev.jdht.core.lookup.LookupKind;
 import dev.jdht.core.lookup.LookupListener;
 import dev.jdht.core.lookup.LookupResult;
 import dev.jdht.core.lookup.RttEstimator;
+import dev.jdht.core.routing.AddressFilter;
 import dev.jdht.core.routing.NodeEntry;
 import dev.jdht.core.routing.NodeState;
 import dev.jdht.core.routing.RoutingTable;
@@ -94,6 +95,9 @@ public final class DhtNode {
   private boolean bootstrapDone;
   private final List<Consumer<String>> readyWaiters = new ArrayList<>();
   private boolean ready;
+  private List<NodeId> sampleCache;
+  private long sampleCachedAt;
+  private static final long SAMPLE_CACHE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   public DhtNode(
       NodeId id, NodeConfig config, Transport transport, TimerQueue timers, Clock clock, Random random) {
@@ -387,7 +391,7 @@ public final class DhtNode {
       counters.droppedUnknownTransaction++;
       return;
     }
-    long rttNanos = now - tx.sentAt();
+    long rttNanos = tx.rttNanos(now);
     if (r != null) {
       counters.responsesIn++;
       if (!r.id().equals(id)) {
@@ -438,7 +442,11 @@ public final class DhtNode {
       peers.announce(ap.infoHash(), from.withPort(port), isSeed, now);
       reply(from, base(t, from));
     } else if (q instanceof Query.SampleInfohashes si) {
-      List<NodeId> sample = peers.infoHashes(MAX_SAMPLES, random);
+      if (sampleCache == null || now - sampleCachedAt > SAMPLE_CACHE_NANOS) {
+        sampleCache = peers.infoHashes(MAX_SAMPLES, random);
+        sampleCachedAt = now;
+      }
+      List<NodeId> sample = sampleCache;
       byte[] s = new byte[sample.size() * NodeId.LENGTH];
       for (int i = 0; i < sample.size(); i++) {
         sample.get(i).writeTo(s, i * NodeId.LENGTH);
@@ -514,7 +522,7 @@ public final class DhtNode {
       return false;
     }
     long now = clock.nanos();
-    Transaction<Pending> tx = transactions.register(method, to, now + timeoutNanos, owner);
+    Transaction<Pending> tx = transactions.register(method, to, now, now + timeoutNanos, owner);
     if (tx == null) {
       return false;
     }
@@ -644,7 +652,10 @@ public final class DhtNode {
     LookupRun(LookupKind kind, NodeId target, LookupObserver observer) {
       this.kind = kind;
       this.observer = observer;
-      this.lookup = new Lookup(kind, target, config.lookup(), rtt, this);
+      boolean allowLocal = config.routing().allowLoopbackAndPrivate();
+      this.lookup =
+          new Lookup(kind, target, config.lookup(), rtt, this, id,
+              n -> AddressFilter.isAcceptable(n.address(), allowLocal));
     }
 
     void begin(Collection<NodeInfo> seeds) {
