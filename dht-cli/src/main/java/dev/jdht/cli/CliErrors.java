@@ -1,0 +1,91 @@
+package dev.jdht.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Turns every failure into one line on stderr and an exit code.
+ *
+ * <ul>
+ *   <li>Bad options or arguments (picocli {@link ParameterException}), {@link UsageError} and
+ *       {@link IllegalArgumentException}: exit {@link ExitCodes#USAGE} (2).
+ *   <li>{@link CommandFailed} and I/O failures: exit {@link ExitCodes#FAILED} (1).
+ *   <li>Anything else is a bug: exit 1 with "internal error".
+ * </ul>
+ *
+ * <p>The line reads {@code "<command>: <message>"}. A stack trace follows only with {@code
+ * --verbose}. Stateless and thread-safe.
+ */
+public final class CliErrors implements IParameterExceptionHandler, IExecutionExceptionHandler {
+
+  /** Handles bad options and arguments: one line, exit 2. */
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    StringBuilder line = new StringBuilder(oneLine(ex.getMessage()));
+    if (ex instanceof UnmatchedArgumentException u) {
+      List<String> suggestions = u.getSuggestions();
+      if (!suggestions.isEmpty()) {
+        line.append("; did you mean '").append(suggestions.get(0)).append("'?");
+      }
+    }
+    line.append(" (see '").append(cmd.getCommandSpec().qualifiedName()).append(" --help')");
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + line);
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
+  /** Handles exceptions thrown by a command: one line (plus a stack trace with -v). */
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult pr) {
+    int code;
+    String message;
+    if (ex instanceof UsageError || ex instanceof IllegalArgumentException) {
+      code = ExitCodes.USAGE;
+      message = ex.getMessage();
+    } else if (ex instanceof CommandFailed) {
+      code = ExitCodes.FAILED;
+      message = ex.getMessage();
+    } else if (ex instanceof IOException || ex instanceof UncheckedIOException) {
+      code = ExitCodes.FAILED;
+      message = "I/O error: " + describe(ex instanceof UncheckedIOException u ? u.getCause() : ex);
+    } else {
+      code = ExitCodes.FAILED;
+      message = "internal error: " + describe(ex);
+    }
+    boolean verbose = Logging.verbosity(pr) > 0;
+    PrintWriter err = cmd.getErr();
+    String line = cmd.getCommandSpec().qualifiedName() + ": " + oneLine(message);
+    if (!verbose && code == ExitCodes.FAILED && !(ex instanceof CommandFailed)) {
+      line += " (run with --verbose for details)";
+    }
+    err.println(line);
+    if (verbose) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return code;
+  }
+
+  private static String describe(Throwable t) {
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
+  }
+
+  /** Collapses a possibly multi-line message into one line. */
+  static String oneLine(String s) {
+    if (s == null || s.isBlank()) {
+      return "error";
+    }
+    return s.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
+  }
+}

@@ -1,0 +1,139 @@
+package dev.jdht.cli;
+
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The {@code dht} command: entry point and the list of subcommands.
+ *
+ * <p>Adding a command is one line in {@code subcommands} below. A subcommand is a picocli
+ * {@code Callable<Integer>} returning an {@link ExitCodes} value; it reports input errors by
+ * throwing {@link UsageError} (or {@link IllegalArgumentException}) and failures by throwing
+ * {@link CommandFailed}; {@link CliErrors} turns those into one line on stderr. It inherits
+ * {@code --help}, {@code --version}, {@code -v}, {@code -q}, the exit-status list and the
+ * "Examples:" heading, and should list examples in its {@code footer}. It writes results to {@code spec.commandLine().getOut()}, messages to {@code
+ * getErr()}, reads stdin through {@link #stdin()} (via {@code @ParentCommand}), and must not hold
+ * a {@code static} logger (see {@link Logging}).
+ *
+ * <p>One instance per invocation; not thread-safe.
+ */
+@Command(
+    name = "dht",
+    scope = ScopeType.INHERIT,
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpWidth = 100,
+    description = "A BitTorrent mainline DHT (BEP 5) node and tools.",
+    subcommands = {
+      DecodeCommand.class,
+      CompletionCommand.class,
+      HelpCommand.class,
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  dht decode --sample           show the bundled get_peers response as JSON",
+      "  dht help decode               the options of one command",
+      "  source <(dht completion)      tab completion in bash",
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:success",
+      "1:nothing found, or the network failed",
+      "2:usage or input error (one line on stderr; a stack trace only with --verbose)",
+    })
+public final class Main implements Callable<Integer> {
+
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = {"-v", Logging.VERBOSE},
+      scope = ScopeType.INHERIT,
+      description = "More log output on stderr (-v info, -vv debug, -vvv trace) and stack traces.")
+  private boolean[] verbose = new boolean[0];
+
+  @Option(
+      names = {"-q", Logging.QUIET},
+      scope = ScopeType.INHERIT,
+      description = "Only errors on stderr.")
+  private boolean quiet;
+
+  private final InputStream stdin;
+
+  /** A root command reading {@code System.in}. */
+  public Main() {
+    this(System.in);
+  }
+
+  /** A root command that reads {@code stdin} where a command reads standard input. */
+  public Main(InputStream stdin) {
+    this.stdin = stdin;
+  }
+
+  /** Standard input for subcommands (replaceable in tests). */
+  public InputStream stdin() {
+    return stdin;
+  }
+
+  /** {@code dht} without a command: the usage on stderr, exit 2. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+
+  /**
+   * A fully configured command line: error handlers, and logging set up after parsing and before
+   * any command runs. Output goes where {@code out} and {@code err} point.
+   */
+  public static CommandLine commandLine(InputStream stdin, PrintWriter out, PrintWriter err) {
+    CommandLine cmd = new CommandLine(new Main(stdin));
+    CliErrors errors = new CliErrors();
+    cmd.setOut(out);
+    cmd.setErr(err);
+    cmd.setParameterExceptionHandler(errors);
+    cmd.setExecutionExceptionHandler(errors);
+    cmd.setExecutionStrategy(pr -> {
+      try {
+        Logging.configure(pr);
+      } catch (UsageError e) {
+        ParseResult last = pr;
+        while (last.subcommand() != null) {
+          last = last.subcommand();
+        }
+        throw new ParameterException(last.commandSpec().commandLine(), e.getMessage());
+      }
+      return new CommandLine.RunLast().execute(pr);
+    });
+    return cmd;
+  }
+
+  /** Runs {@code dht args} in-process and returns the exit code (for tests and embedding). */
+  public static int run(InputStream stdin, PrintWriter out, PrintWriter err, String... args) {
+    try {
+      return commandLine(stdin, out, err).execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** The {@code dht} executable: UTF-8 on stdout and stderr, exit with the command's code. */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    System.exit(run(System.in, out, err, args));
+  }
+}
