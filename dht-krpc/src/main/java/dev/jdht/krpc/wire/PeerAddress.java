@@ -58,12 +58,11 @@ public final class PeerAddress {
       throw new IllegalArgumentException("expected ip:port, got " + s);
     }
     String host = s.substring(0, colon);
-    int port;
-    try {
-      port = Integer.parseInt(s.substring(colon + 1));
-    } catch (NumberFormatException e) {
+    String portText = s.substring(colon + 1);
+    if (portText.isEmpty() || portText.length() > 5 || !asciiDigits(portText)) {
       throw new IllegalArgumentException("bad port in " + s);
     }
+    int port = Integer.parseInt(portText);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.contains(":")) {
@@ -83,7 +82,15 @@ public final class PeerAddress {
     if (host.indexOf(':') >= 0) {
       try {
         // an IPv6 literal never triggers a DNS lookup
-        return InetAddress.getByName("[" + host + "]").getAddress();
+        byte[] a = InetAddress.getByName("[" + host + "]").getAddress();
+        if (a.length == 4) { // Java turns ::ffff:a.b.c.d into IPv4: keep the IPv6 form we were given
+          byte[] mapped = new byte[16];
+          mapped[10] = (byte) 0xff;
+          mapped[11] = (byte) 0xff;
+          System.arraycopy(a, 0, mapped, 12, 4);
+          return mapped;
+        }
+        return a;
       } catch (UnknownHostException | SecurityException e) {
         return null;
       }
@@ -94,7 +101,7 @@ public final class PeerAddress {
     }
     byte[] b = new byte[4];
     for (int i = 0; i < 4; i++) {
-      if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+      if (parts[i].isEmpty() || parts[i].length() > 3 || !asciiDigits(parts[i])) {
         return null;
       }
       int v = Integer.parseInt(parts[i]);
@@ -104,6 +111,16 @@ public final class PeerAddress {
       b[i] = (byte) v;
     }
     return b;
+  }
+
+  private static boolean asciiDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Reads compact peer info: 6 bytes (IPv4) or 18 bytes (IPv6) at {@code off}. */
@@ -198,14 +215,62 @@ public final class PeerAddress {
     return new InetSocketAddress(inetAddress(), port);
   }
 
-  /** The address without port, as text ("1.2.3.4" or "::1"). */
+  /**
+   * The address without port, as text: "1.2.3.4", or IPv6 in RFC 5952 form ("::1",
+   * "2001:db8::1", "::ffff:1.2.3.4" for an IPv4-mapped address).
+   */
   public String hostString() {
     if (ip6 == null) {
       return (v4 >>> 24) + "." + ((v4 >>> 16) & 0xff) + "." + ((v4 >>> 8) & 0xff) + "." + (v4 & 0xff);
     }
-    String s = inetAddress().getHostAddress();
-    int pct = s.indexOf('%');
-    return pct >= 0 ? s.substring(0, pct) : s;
+    return formatIpv6(ip6);
+  }
+
+  /** RFC 5952: lowercase hex, the longest run (2+ groups, first on a tie) of zeros as "::". */
+  private static String formatIpv6(byte[] a) {
+    int[] g = new int[8];
+    for (int i = 0; i < 8; i++) {
+      g[i] = (a[2 * i] & 0xff) << 8 | (a[2 * i + 1] & 0xff);
+    }
+    boolean mapped = g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff;
+    int groups = mapped ? 6 : 8;
+    int bestStart = -1;
+    int bestLen = 1;
+    for (int i = 0; i < groups; ) {
+      if (g[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < groups && g[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder sb = new StringBuilder(45);
+    for (int i = 0; i < groups; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(g[i]));
+    }
+    if (mapped) {
+      if (sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(a[12] & 0xff).append('.').append(a[13] & 0xff).append('.')
+          .append(a[14] & 0xff).append('.').append(a[15] & 0xff);
+    }
+    return sb.toString();
   }
 
   @Override
