@@ -27,10 +27,16 @@ public final class BencodeReader {
   private final int maxDepth;
   private int pos;
   private int depth;
-  // per dictionary level: the previous key, whether keys were ascending so far, and a fallback set
-  private int[] lastKeyOff;
-  private int[] lastKeyLen;
-  private boolean[] isDict;
+  // per open container, three ints at LEVEL * (depth - 1): where it starts (the position of its
+  // 'd', or -1 - position of its 'l' for a list), and the offset (-1 if none yet) and length of
+  // the previous key of a dictionary. One small array instead of one per field: a reader is made
+  // per datagram, so its allocations count.
+  private static final int LEVEL = 3;
+  private static final int START = 0;
+  private static final int KEY_OFF = 1;
+  private static final int KEY_LEN = 2;
+  private int[] levels;
+  // per depth, once a dictionary's keys stop being ascending: every key seen, to find duplicates
   private Object[] keySets;
   private int strLen;
   private int keyOff;
@@ -55,11 +61,7 @@ public final class BencodeReader {
     this.pos = off;
     this.end = off + len;
     this.maxDepth = maxDepth;
-    int cap = Math.min(maxDepth, 8) + 1;
-    lastKeyOff = new int[cap];
-    lastKeyLen = new int[cap];
-    isDict = new boolean[cap];
-    dictStarts = new int[cap];
+    levels = new int[LEVEL * Math.min(maxDepth, 4)];
   }
 
   /** The underlying array (byte strings are offsets into it). */
@@ -124,20 +126,17 @@ public final class BencodeReader {
       throw error("nesting deeper than " + maxDepth);
     }
     depth++;
-    if (depth >= isDict.length) {
-      int n = Math.min(maxDepth + 1, isDict.length * 2);
-      lastKeyOff = Arrays.copyOf(lastKeyOff, n);
-      lastKeyLen = Arrays.copyOf(lastKeyLen, n);
-      isDict = Arrays.copyOf(isDict, n);
-      dictStarts = Arrays.copyOf(dictStarts, n);
+    int at = LEVEL * (depth - 1);
+    if (at == levels.length) {
+      int n = Math.min(maxDepth, 2 * levels.length / LEVEL);
+      levels = Arrays.copyOf(levels, LEVEL * n);
       if (keySets != null) {
-        keySets = Arrays.copyOf(keySets, n);
+        keySets = Arrays.copyOf(keySets, n + 1);
       }
     }
-    isDict[depth] = dict;
-    dictStarts[depth] = pos;
-    lastKeyOff[depth] = -1;
-    lastKeyLen[depth] = 0;
+    levels[at + START] = dict ? pos : -1 - pos;
+    levels[at + KEY_OFF] = -1;
+    levels[at + KEY_LEN] = 0;
     if (keySets != null) {
       keySets[depth] = null;
     }
@@ -172,7 +171,7 @@ public final class BencodeReader {
    * consumed and the list is closed.
    */
   public boolean hasNext() throws DecodeException {
-    if (depth == 0 || isDict[depth]) {
+    if (depth == 0 || inDict()) {
       throw new IllegalStateException("not in a list");
     }
     if (pos >= end) {
@@ -192,7 +191,7 @@ public final class BencodeReader {
    * {@link #keyIs(byte[])}. Duplicate keys are rejected.
    */
   public boolean nextKey() throws DecodeException {
-    if (depth == 0 || !isDict[depth]) {
+    if (depth == 0 || !inDict()) {
       throw new IllegalStateException("not in a dictionary");
     }
     if (pos >= end) {
@@ -222,9 +221,15 @@ public final class BencodeReader {
   }
 
   private void checkDuplicate(int off, int len, int at) throws DecodeException {
-    int lo = lastKeyOff[depth];
+    int at0 = LEVEL * (depth - 1);
+    int lo = levels[at0 + KEY_OFF];
     if (lo >= 0) {
-      int c = Arrays.compareUnsigned(buf, lo, lo + lastKeyLen[depth], buf, off, off + len);
+      int loLen = levels[at0 + KEY_LEN];
+      // keys nearly always differ in their first byte: decide that without a full comparison
+      int c = loLen > 0 && len > 0 ? (buf[lo] & 0xff) - (buf[off] & 0xff) : 0;
+      if (c == 0) {
+        c = Arrays.compareUnsigned(buf, lo, lo + loLen, buf, off, off + len);
+      }
       if (c == 0) {
         throw errorAt("duplicate dictionary key", at);
       }
@@ -234,7 +239,7 @@ public final class BencodeReader {
         Set<Slice> seen = keySets == null ? null : (Set<Slice>) keySets[depth];
         if (seen == null) {
           if (keySets == null) {
-            keySets = new Object[isDict.length];
+            keySets = new Object[levels.length / LEVEL + 1];
           }
           seen = new HashSet<>();
           keySets[depth] = seen;
@@ -246,8 +251,8 @@ public final class BencodeReader {
         }
       }
     }
-    lastKeyOff[depth] = off;
-    lastKeyLen[depth] = len;
+    levels[at0 + KEY_OFF] = off;
+    levels[at0 + KEY_LEN] = len;
   }
 
   /** Re-reads the keys of the current dictionary that came before {@code stop}. */
@@ -259,8 +264,8 @@ public final class BencodeReader {
     sub.revalidating = true;
     sub.pos = start + 1;
     sub.depth = 1;
-    sub.isDict[1] = true;
-    sub.lastKeyOff[1] = -1;
+    sub.levels[START] = start;
+    sub.levels[KEY_OFF] = -1;
     while (sub.pos < stop) {
       int o = sub.readString();
       seen.add(new Slice(buf, o, sub.strLen));
@@ -268,10 +273,14 @@ public final class BencodeReader {
     }
   }
 
-  private int[] dictStarts;
-
+  /** Start of the current dictionary (the position of its 'd'). */
   private int dictStart() {
-    return dictStarts[depth];
+    return levels[LEVEL * (depth - 1) + START];
+  }
+
+  /** True if the innermost open container is a dictionary (depth must be at least 1). */
+  private boolean inDict() {
+    return levels[LEVEL * (depth - 1) + START] >= 0;
   }
 
   /** Offset of the last key read by {@link #nextKey()}. */
@@ -285,7 +294,15 @@ public final class BencodeReader {
 
   /** True if the last key read equals {@code k}. */
   public boolean keyIs(byte[] k) {
-    return keyLen == k.length && Arrays.equals(buf, keyOff, keyOff + keyLen, k, 0, k.length);
+    if (keyLen != k.length) {
+      return false;
+    }
+    for (int i = 0; i < k.length; i++) { // keys are short: a plain loop beats Arrays.equals here
+      if (buf[keyOff + i] != k[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Reads a byte string and returns its absolute offset; its length is {@link #stringLength()}. */
@@ -445,6 +462,23 @@ public final class BencodeReader {
       throw new IllegalArgumentException("can only move back");
     }
     pos = absPos;
+  }
+
+  /**
+   * Abandons a value that was being read and moves back to its start: {@code absPos} must be a
+   * position already passed, recorded together with {@code atDepth} (the depth at that moment,
+   * at most the current one). Containers opened since are forgotten. Used to read a value again
+   * another way after a first attempt stopped part way with an exception.
+   */
+  public void rewind(int absPos, int atDepth) {
+    if (absPos < base || absPos > pos) {
+      throw new IllegalArgumentException("can only move back");
+    }
+    if (atDepth < 0 || atDepth > depth) {
+      throw new IllegalArgumentException("depth " + atDepth + " is not open");
+    }
+    pos = absPos;
+    depth = atDepth;
   }
 
   /** Fails unless the whole slice has been consumed. */

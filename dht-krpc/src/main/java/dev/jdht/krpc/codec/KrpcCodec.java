@@ -106,6 +106,7 @@ public final class KrpcCodec {
     int methodPos = -1;
     int ipPos = -1;
     int roPos = -1;
+    Response.Builder responseBody = null;
     try {
       while (r.nextKey()) {
         if (r.keyLength() == 1) {
@@ -132,6 +133,15 @@ public final class KrpcCodec {
             }
             bodyPos = r.position();
             bodyKind = k;
+            if (k == 'r') {
+              // 'r' nearly always belongs to a response, whose 'y' only comes later: read the body
+              // now instead of skipping it and reading it again. If that fails, skip it as before
+              // and let the usual path report the error, so errors do not change.
+              responseBody = tryReadResponseBody(r, bodyPos);
+              if (responseBody != null) {
+                continue;
+              }
+            }
             r.skipValue();
             continue;
           }
@@ -198,6 +208,9 @@ public final class KrpcCodec {
           extras = keep(extras, r, "e", errPos);
           extras = keep(extras, r, "q", methodPos);
           extras = keep(extras, r, "ro", roPos);
+          if (responseBody != null) {
+            return finishResponse(responseBody, t, version, ip, extras);
+          }
           r.seek(bodyPos);
           return readResponse(r, t, version, ip, extras);
         case 'e':
@@ -405,13 +418,35 @@ public final class KrpcCodec {
   private static Response readResponse(
       BencodeReader r, TransactionId t, byte[] version, PeerAddress ip, TreeMap<String, BValue> extras)
       throws DecodeException {
-    byte[] buf = r.array();
-    int bodyStart = r.offset();
-    r.beginDict();
-    Response.Builder b = new Response.Builder().transactionId(t).version(version).externalIp(ip);
+    return finishResponse(readResponseBody(r), t, version, ip, extras);
+  }
+
+  private static Response finishResponse(
+      Response.Builder b, TransactionId t, byte[] version, PeerAddress ip, TreeMap<String, BValue> extras) {
+    b.transactionId(t).version(version).externalIp(ip);
     if (extras != null) {
       b.extras(extras);
     }
+    return b.build();
+  }
+
+  /** The 'r' body read at {@code pos} (depth as now), or null after rewinding if it is invalid. */
+  private static Response.Builder tryReadResponseBody(BencodeReader r, int pos) {
+    int depth = r.depth();
+    try {
+      return readResponseBody(r);
+    } catch (DecodeException e) {
+      r.rewind(pos, depth);
+      return null;
+    }
+  }
+
+  /** Reads the 'r' dictionary into a builder that still lacks the top-level fields. */
+  private static Response.Builder readResponseBody(BencodeReader r) throws DecodeException {
+    byte[] buf = r.array();
+    int bodyStart = r.offset();
+    r.beginDict();
+    Response.Builder b = new Response.Builder();
     TreeMap<String, BValue> bodyExtras = null;
     boolean haveId = false;
     while (r.nextKey()) {
@@ -494,7 +529,7 @@ public final class KrpcCodec {
     if (bodyExtras != null) {
       b.bodyExtras(bodyExtras);
     }
-    return b.build();
+    return b;
   }
 
   private static ErrorMessage readError(

@@ -21,6 +21,8 @@ import java.util.TreeMap;
  * by method is the caller's job. Immutable.
  */
 public final class Response implements KrpcMessage {
+  private static final CompactNodes NO_NODES6 = CompactNodes.view(new byte[0], 0, 0, true);
+
   private final TransactionId transactionId;
   private final byte[] version;
   private final PeerAddress externalIp;
@@ -59,7 +61,7 @@ public final class Response implements KrpcMessage {
     hasNodes6 = b.nodes6 != null;
     hasValues = b.values != null;
     nodes = b.nodes == null ? CompactNodes.empty() : b.nodes;
-    nodes6 = b.nodes6 == null ? CompactNodes.view(new byte[0], 0, 0, true) : b.nodes6;
+    nodes6 = b.nodes6 == null ? NO_NODES6 : b.nodes6;
     values = b.values == null ? CompactPeers.empty() : b.values;
     token = b.token;
     samples = b.samples;

@@ -71,6 +71,16 @@ public final class CompactNodes extends AbstractList<NodeInfo> implements Random
     return NodeId.of(src, off + i * stride);
   }
 
+  /**
+   * The address and port of entry {@code i}, without building its id or a {@link NodeInfo}.
+   */
+  public PeerAddress addressAt(int i) {
+    if (i < 0 || i >= count) {
+      throw new IndexOutOfBoundsException(i);
+    }
+    return PeerAddress.fromCompact(src, off + i * stride + NodeId.LENGTH, stride - NodeId.LENGTH);
+  }
+
   /** The port of entry {@code i}. */
   public int portAt(int i) {
     if (i < 0 || i >= count) {

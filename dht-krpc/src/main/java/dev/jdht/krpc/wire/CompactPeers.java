@@ -9,25 +9,38 @@ import java.util.RandomAccess;
  * bytes each, each its own byte string. Elements are built on {@link #get(int)}.
  */
 public final class CompactPeers extends AbstractList<PeerAddress> implements RandomAccess {
-  private static final CompactPeers EMPTY = new CompactPeers(new byte[0], new int[0], new byte[0], 0);
+  private static final CompactPeers EMPTY = new CompactPeers(new byte[0], null, null, 0, 0, 0, 0);
 
   private final byte[] src;
+  // entries at arbitrary positions: one offset and one length each; both null when uniform
   private final int[] offsets;
   private final byte[] lengths;
+  // uniform entries (the usual case, e.g. "l6:......6:......e"): entry i is at first + i * stride
+  // and is len bytes long, so no per-entry arrays are needed
+  private final int first;
+  private final int stride;
+  private final int len;
   private final int count;
 
-  private CompactPeers(byte[] src, int[] offsets, byte[] lengths, int count) {
+  private CompactPeers(
+      byte[] src, int[] offsets, byte[] lengths, int first, int stride, int len, int count) {
     this.src = src;
     this.offsets = offsets;
     this.lengths = lengths;
+    this.first = first;
+    this.stride = stride;
+    this.len = len;
     this.count = count;
   }
 
   /** Builder used by the decoder: entries are added as (offset, length) pairs into {@code src}. */
   public static final class Builder {
     private final byte[] src;
-    private int[] offsets = new int[8];
-    private byte[] lengths = new byte[8];
+    private int[] offsets; // allocated only once the entries stop being uniform
+    private byte[] lengths;
+    private int first;
+    private int stride;
+    private int len;
     private int count;
 
     public Builder(byte[] src) {
@@ -38,6 +51,33 @@ public final class CompactPeers extends AbstractList<PeerAddress> implements Ran
     public Builder add(int off, int len) {
       if (len != PeerAddress.COMPACT_V4 && len != PeerAddress.COMPACT_V6) {
         throw new IllegalArgumentException("compact peer info is 6 or 18 bytes, got " + len);
+      }
+      if (offsets == null) {
+        if (count == 0) {
+          first = off;
+          this.len = len;
+          count = 1;
+          return this;
+        }
+        if (len == this.len) {
+          if (count == 1) {
+            stride = off - first;
+            count = 2;
+            return this;
+          }
+          if ((long) first + (long) count * stride == off) {
+            count++;
+            return this;
+          }
+        }
+        // not uniform any more: spell out the entries so far
+        int cap = Math.max(8, count * 2);
+        offsets = new int[cap];
+        lengths = new byte[cap];
+        for (int i = 0; i < count; i++) {
+          offsets[i] = first + i * stride;
+          lengths[i] = (byte) this.len;
+        }
       }
       if (count == offsets.length) {
         offsets = java.util.Arrays.copyOf(offsets, count * 2);
@@ -50,7 +90,13 @@ public final class CompactPeers extends AbstractList<PeerAddress> implements Ran
     }
 
     public CompactPeers build() {
-      return count == 0 ? EMPTY : new CompactPeers(src, offsets, lengths, count);
+      if (count == 0) {
+        return EMPTY;
+      }
+      if (offsets == null) {
+        return new CompactPeers(src, null, null, first, stride, len, count);
+      }
+      return new CompactPeers(src, offsets, lengths, 0, 0, 0, count);
     }
   }
 
@@ -80,7 +126,9 @@ public final class CompactPeers extends AbstractList<PeerAddress> implements Ran
     if (i < 0 || i >= count) {
       throw new IndexOutOfBoundsException(i);
     }
-    return PeerAddress.fromCompact(src, offsets[i], lengths[i]);
+    return offsets == null
+        ? PeerAddress.fromCompact(src, first + i * stride, len)
+        : PeerAddress.fromCompact(src, offsets[i], lengths[i]);
   }
 
   @Override
@@ -90,12 +138,20 @@ public final class CompactPeers extends AbstractList<PeerAddress> implements Ran
 
   /** Encoded length of entry {@code i} (6 or 18). */
   public int lengthAt(int i) {
-    return lengths[i];
+    checkIndex(i);
+    return offsets == null ? len : lengths[i];
   }
 
   /** Offset of entry {@code i} in {@link #source()}. */
   public int offsetAt(int i) {
-    return offsets[i];
+    checkIndex(i);
+    return offsets == null ? first + i * stride : offsets[i];
+  }
+
+  private void checkIndex(int i) {
+    if (i < 0 || i >= count) {
+      throw new IndexOutOfBoundsException(i);
+    }
   }
 
   public byte[] source() {
