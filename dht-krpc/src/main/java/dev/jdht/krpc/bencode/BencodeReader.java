@@ -36,6 +36,9 @@ public final class BencodeReader {
   private static final int KEY_OFF = 1;
   private static final int KEY_LEN = 2;
   private int[] levels;
+  // whether the innermost open container is a dictionary (false at depth 0): checked on every key
+  // and list element, so kept at hand rather than looked up in levels
+  private boolean topIsDict;
   // per depth, once a dictionary's keys stop being ascending: every key seen, to find duplicates
   private Object[] keySets;
   private int strLen;
@@ -135,6 +138,7 @@ public final class BencodeReader {
       }
     }
     levels[at + START] = dict ? pos : -1 - pos;
+    topIsDict = dict;
     levels[at + KEY_OFF] = -1;
     levels[at + KEY_LEN] = 0;
     if (keySets != null) {
@@ -179,7 +183,7 @@ public final class BencodeReader {
     }
     if (buf[pos] == 'e') {
       pos++;
-      depth--;
+      pop();
       return false;
     }
     return true;
@@ -203,7 +207,7 @@ public final class BencodeReader {
       if (keySets != null) {
         keySets[depth] = null;
       }
-      depth--;
+      pop();
       return false;
     }
     if (b < '0' || b > '9') {
@@ -266,6 +270,7 @@ public final class BencodeReader {
     sub.depth = 1;
     sub.levels[START] = start;
     sub.levels[KEY_OFF] = -1;
+    sub.topIsDict = true;
     while (sub.pos < stop) {
       int o = sub.readString();
       seen.add(new Slice(buf, o, sub.strLen));
@@ -280,7 +285,13 @@ public final class BencodeReader {
 
   /** True if the innermost open container is a dictionary (depth must be at least 1). */
   private boolean inDict() {
-    return levels[LEVEL * (depth - 1) + START] >= 0;
+    return topIsDict;
+  }
+
+  /** Closes the innermost container. */
+  private void pop() {
+    depth--;
+    topIsDict = depth > 0 && levels[LEVEL * (depth - 1) + START] >= 0;
   }
 
   /** Offset of the last key read by {@link #nextKey()}. */
@@ -318,8 +329,8 @@ public final class BencodeReader {
     if (b == '0' && pos + 1 < end && buf[pos + 1] != ':') {
       throw error("byte string length has a leading zero");
     }
-    long n = 0;
-    int p = pos;
+    long n = b - '0';
+    int p = pos + 1;
     while (true) {
       if (p >= end) {
         throw errorAt("unterminated byte string length", start);
@@ -479,6 +490,7 @@ public final class BencodeReader {
     }
     pos = absPos;
     depth = atDepth;
+    topIsDict = depth > 0 && levels[LEVEL * (depth - 1) + START] >= 0;
   }
 
   /** Fails unless the whole slice has been consumed. */

@@ -1,5 +1,8 @@
 package dev.jdht.krpc.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.Random;
 
@@ -13,6 +16,12 @@ public final class NodeId implements Comparable<NodeId> {
   public static final int LENGTH = 20;
   /** Length in bits. */
   public static final int BITS = 160;
+
+  // big-endian word reads: one load each instead of assembling bytes (ids are read per node)
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT_BE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   private final long w0; // bytes 0..7
   private final long w1; // bytes 8..15
@@ -63,11 +72,11 @@ public final class NodeId implements Comparable<NodeId> {
   }
 
   private static long readLong(byte[] b, int o) {
-    return ((long) readInt(b, o) << 32) | (readInt(b, o + 4) & 0xffffffffL);
+    return (long) LONG_BE.get(b, o);
   }
 
   private static int readInt(byte[] b, int o) {
-    return (b[o] & 0xff) << 24 | (b[o + 1] & 0xff) << 16 | (b[o + 2] & 0xff) << 8 | (b[o + 3] & 0xff);
+    return (int) INT_BE.get(b, o);
   }
 
   /** Writes the 20 bytes at {@code off}. */

@@ -1,10 +1,13 @@
 package dev.jdht.krpc.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -16,6 +19,12 @@ public final class PeerAddress {
   public static final int COMPACT_V4 = 6;
   /** Compact IPv6 size: 16 address bytes and a 2-byte port. */
   public static final int COMPACT_V6 = 18;
+
+  // big-endian reads of the address and port: one load each (peers are read per value and node)
+  private static final VarHandle INT_BE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle CHAR_BE =
+      MethodHandles.byteArrayViewVarHandle(char[].class, ByteOrder.BIG_ENDIAN);
 
   private final int v4; // IPv4 address when ip6 == null
   private final byte[] ip6; // IPv6 address, or null
@@ -135,11 +144,11 @@ public final class PeerAddress {
   }
 
   private static int port(byte[] b, int o) {
-    return (b[o] & 0xff) << 8 | (b[o + 1] & 0xff);
+    return (char) CHAR_BE.get(b, o);
   }
 
   private static int int4(byte[] b, int o) {
-    return (b[o] & 0xff) << 24 | (b[o + 1] & 0xff) << 16 | (b[o + 2] & 0xff) << 8 | (b[o + 3] & 0xff);
+    return (int) INT_BE.get(b, o);
   }
 
   private static void checkPort(int port) {
