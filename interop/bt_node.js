@@ -451,9 +451,18 @@ function tableEntries (n) {
 
 function tableSize (n) { return n.dht._rpc.nodes.count() }
 
-function bootstrapNode (n, eps) {
+function bootstrapNode (n, eps, sample) {
   const rpc = n.dht._rpc
-  const contacts = eps.filter(e => !(e.host === n.ip && e.port === n.port))
+  let contacts = eps.filter(e => !(e.host === n.ip && e.port === n.port))
+  if (sample > 0 && sample < contacts.length) {
+    // random subset (partial Fisher-Yates)
+    contacts = contacts.slice()
+    for (let i = 0; i < sample; i++) {
+      const j = i + Math.floor(Math.random() * (contacts.length - i))
+      const t = contacts[i]; contacts[i] = contacts[j]; contacts[j] = t
+    }
+    contacts = contacts.slice(0, sample)
+  }
   rpc.bootstrap = contacts.map(e => ({ host: e.host, port: e.port }))
   for (const e of contacts) n.dht.addNode({ host: e.host, port: e.port }) // ping, then add
   // iterative find_node on our own id, starting from the contacts
@@ -469,7 +478,8 @@ const commands = {
     const eps = (msg.nodes || []).map(parseEp)
     if (!eps.length) throw new Error("bootstrap needs a non-empty 'nodes' list of ip:port")
     const targets = selectNodes(msg)
-    for (const n of targets) bootstrapNode(n, eps)
+    const sample = Number(msg.sample || 0)
+    for (const n of targets) bootstrapNode(n, eps, sample)
     reply(msg, true, { nodes: targets.length, contacts: eps.length })
   },
 

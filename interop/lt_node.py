@@ -550,6 +550,8 @@ class Daemon:
 
     def run(self):
         threading.Thread(target=self.stdin_reader, daemon=True).start()
+        if self.boot_contacts:
+            self.schedule_followup(list(self.nodes), 1.0)
         poll = self.args.poll_ms / 1000.0
         while True:
             now = time.monotonic()
@@ -800,12 +802,25 @@ class Daemon:
         if not eps:
             raise ValueError("bootstrap needs a non-empty 'nodes' list of ip:port")
         targets = self.select_nodes(msg)
+        sample = int(msg.get("sample", 0))
         for n in targets:
-            for h, p in eps:
-                if (h, p) != (n.ip, n.port):
-                    n.ses.add_dht_node((h, p))
-        # once the contacts answered (they are pinged by add_dht_node), run
-        # lookups of our own id so the routing table fills like a bootstrap
+            mine = [e for e in eps if e != (n.ip, n.port)]
+            if 0 < sample < len(mine):
+                mine = random.sample(mine, sample)
+            for h, p in mine:
+                n.ses.add_dht_node((h, p))
+        self.schedule_followup(targets, float(msg.get("delay", 0.5)))
+        self.reply(msg, nodes=len(targets), contacts=len(eps))
+
+    def schedule_followup(self, targets, delay):
+        """Lookups that make the routing tables fill like a bootstrap.
+
+        libtorrent only confirms nodes that answered one of its own queries,
+        and nodes that merely queried us wait in the replacement cache, so a
+        network whose contacts start empty converges very slowly by itself.
+        Lookups of our own id (and one random id), repeated while the
+        contacts learn about everybody, fix that.
+        """
         lt = self.lt
         now = time.monotonic()
 
@@ -817,10 +832,9 @@ class Daemon:
             for n in nodes:
                 n.ses.dht_get_peers(lt.sha1_hash(os.urandom(20)))
 
-        self.scheduled.append((now + float(msg.get("delay", 0.5)), self_lookup))
-        self.scheduled.append((now + float(msg.get("delay", 0.5)) + 2.0, random_lookup))
-        self.scheduled.append((now + float(msg.get("delay", 0.5)) + 4.0, self_lookup))
-        self.reply(msg, nodes=len(targets), contacts=len(eps))
+        self.scheduled.append((now + delay, self_lookup))
+        self.scheduled.append((now + delay + 2.0, random_lookup))
+        self.scheduled.append((now + delay + 4.0, self_lookup))
 
     def cmd_announce(self, msg):
         lt = self.lt
