@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * The {@code dht} command: entry point and the list of subcommands.
  *
- * <p>Adding a command is one line in {@code subcommands} below. A subcommand is a picocli
+ * <p>Adding a command is one line in {@link #newCommand} and one in {@link #COMMANDS}. Only the
+ * command being run is registered (picocli builds a command's model by reflection, which costs
+ * tens of milliseconds per command at start-up); help, completion and unknown commands get all. A subcommand is a picocli
  * {@code Callable<Integer>} returning an {@link ExitCodes} value; it reports input errors by
  * throwing {@link UsageError} (or {@link IllegalArgumentException}) and failures by throwing
  * {@link CommandFailed}; {@link CliErrors} turns those into one line on stderr. It inherits
@@ -37,13 +40,12 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     usageHelpWidth = 100,
     description = "A BitTorrent mainline DHT (BEP 5) node and tools.",
-    subcommands = {
-      DecodeCommand.class,
-      CompletionCommand.class,
-      HelpCommand.class,
-    },
     footerHeading = "%nExamples:%n",
     footer = {
+      "  dht demo                      see it work in seconds, offline (a private DHT on loopback)",
+      "  dht peers c9e15763f722f23e98a29decdfae341b98d53056",
+      "                                find peers for an infohash (or a magnet link)",
+      "  dht serve                     run a node until Ctrl-C",
       "  dht decode --sample           show the bundled get_peers response as JSON",
       "  dht help decode               the options of one command",
       "  source <(dht completion)      tab completion in bash",
@@ -94,12 +96,77 @@ public final class Main implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
+  /** The subcommands, in the order {@code dht --help} lists them. */
+  static final List<String> COMMANDS = List.of(
+      "demo", "peers", "announce", "ping", "find-node", "serve", "decode", "completion", "help");
+
+  /** A new instance of the subcommand {@code name}. */
+  private static Object newCommand(String name) {
+    switch (name) {
+      case "demo":
+        return new DemoCommand();
+      case "peers":
+        return new PeersCommand();
+      case "announce":
+        return new AnnounceCommand();
+      case "ping":
+        return new PingCommand();
+      case "find-node":
+        return new FindNodeCommand();
+      case "serve":
+        return new ServeCommand();
+      case "decode":
+        return new DecodeCommand();
+      case "completion":
+        return new CompletionCommand();
+      case "help":
+        return new HelpCommand();
+      default:
+        throw new IllegalArgumentException("no command " + name);
+    }
+  }
+
   /**
-   * A fully configured command line: error handlers, and logging set up after parsing and before
-   * any command runs. Output goes where {@code out} and {@code err} point.
+   * The subcommands {@code args} needs: the one it names; none for a plain {@code --version};
+   * every one for help, completion, no command or an unknown one (usage lists them, and a typo
+   * gets a suggestion).
+   */
+  static List<String> commandsFor(String... args) {
+    boolean version = false;
+    boolean help = false;
+    for (String a : args) {
+      if (a.equals("--")) {
+        break;
+      }
+      if (a.startsWith("--")) {
+        version |= a.equals("--version");
+        help |= a.equals("--help");
+        continue;
+      }
+      if (a.startsWith("-") && a.length() > 1) {
+        version |= a.indexOf('V') > 0;
+        help |= a.indexOf('h') > 0;
+        continue;
+      }
+      return COMMANDS.contains(a) && !a.equals("help") && !a.equals("completion") ? List.of(a) : COMMANDS;
+    }
+    return version && !help ? List.of() : COMMANDS;
+  }
+
+  /**
+   * A fully configured command line with every subcommand: error handlers, and logging set up
+   * after parsing and before any command runs. Output goes where {@code out} and {@code err} point.
    */
   public static CommandLine commandLine(InputStream stdin, PrintWriter out, PrintWriter err) {
+    return commandLine(stdin, out, err, COMMANDS);
+  }
+
+  /** As {@link #commandLine(InputStream, PrintWriter, PrintWriter)}, with only the named subcommands. */
+  static CommandLine commandLine(InputStream stdin, PrintWriter out, PrintWriter err, List<String> commands) {
     CommandLine cmd = new CommandLine(new Main(stdin));
+    for (String name : commands) {
+      cmd.addSubcommand(name, newCommand(name));
+    }
     CliErrors errors = new CliErrors();
     cmd.setOut(out);
     cmd.setErr(err);
@@ -123,7 +190,7 @@ public final class Main implements Callable<Integer> {
   /** Runs {@code dht args} in-process and returns the exit code (for tests and embedding). */
   public static int run(InputStream stdin, PrintWriter out, PrintWriter err, String... args) {
     try {
-      return commandLine(stdin, out, err).execute(args);
+      return commandLine(stdin, out, err, commandsFor(args)).execute(args);
     } finally {
       out.flush();
       err.flush();

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jdht.core.node.SavedState;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the packaged {@code target/dht.jar} (and the {@code ./dht} launcher) as separate
@@ -85,6 +89,53 @@ class ShadedJarIT {
     assertEquals("", p.out());
     assertEquals(1, p.err().lines().count(), p.err());
     assertTrue(p.err().startsWith("dht decode: malformed KRPC message: "), p.err());
+  }
+
+  @Test
+  void demoFromTheJarFindsEveryPeer() throws Exception {
+    Proc p = run(java("demo", "--nodes", "60", "--seed", "9"));
+    assertEquals(0, p.exit(), p::toString);
+    assertEquals(8, p.out().lines().count(), p::toString);
+    assertTrue(p.err().contains("All 8 announced peers were found."), p.err());
+  }
+
+  @Test
+  void serveStopsCleanlyOnSigtermAndSavesItsState(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("state");
+    List<String> cmd = java("serve", "--bind", "127.0.39.30:0", "--bootstrap", "none", "--state-dir", dir.toString(),
+        "--stats-interval", "200ms");
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectError(tmp.resolve("err.txt").toFile());
+    Process p = pb.start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String first = out.readLine();
+      assertTrue(first != null && first.matches("node [0-9a-f]{40} listening on UDP 127\\.0\\.39\\.30:\\d+"),
+          first + " / " + Files.readString(tmp.resolve("err.txt")));
+      String address = first.substring(first.lastIndexOf(' ') + 1);
+      // it answers: another process pings it
+      Proc ping = run(java("ping", address, "--bind", "127.0.39.31:0"));
+      assertEquals(0, ping.exit(), ping::toString);
+      assertTrue(ping.out().contains(first.substring(5, 45)), ping.out());
+      String stats;
+      while ((stats = out.readLine()) != null && !stats.contains("  nodes ")) {
+        // skip to a line of statistics
+      }
+      assertTrue(stats != null, "a line of statistics");
+      assertTrue(p.toHandle().destroy(), "SIGTERM sent"); // unlike Process.destroy, keeps stdout open
+      assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stopped on SIGTERM");
+      StringBuilder rest = new StringBuilder();
+      for (String l; (l = out.readLine()) != null; ) {
+        rest.append(l).append('\n');
+      }
+      assertTrue(rest.toString().contains("stopped; state saved to " + dir.resolve("dht.state")), rest.toString());
+      assertTrue(Files.isRegularFile(dir.resolve("dht.state")), "state file present");
+      assertEquals(first.substring(5, 45),
+          SavedState.decode(Files.readAllBytes(dir.resolve("dht.state"))).id().toHex(), "the node id was saved");
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   @Test

@@ -1,0 +1,25 @@
+package dev.jdht.cli;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The value of {@code --bootstrap}: a list of contacts ({@code none} is the empty list). A single
+ * option value, so picocli does not treat the option as repeatable. Immutable.
+ *
+ * @param addresses the contacts, host names unresolved
+ */
+public record Contacts(List<InetSocketAddress> addresses) {
+  /** Copies the list. */
+  public Contacts {
+    addresses = List.copyOf(addresses);
+  }
+
+  /** Parses {@code host:port,...} or {@code none}. */
+  public static Contacts parse(String value) {
+    if (value != null && value.strip().equalsIgnoreCase("none")) {
+      return new Contacts(List.of());
+    }
+    return new Contacts(HostPorts.parse(value));
+  }
+}

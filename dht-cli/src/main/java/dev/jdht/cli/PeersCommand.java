@@ -1,0 +1,212 @@
+package dev.jdht.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jdht.core.api.Dht;
+import dev.jdht.core.api.LookupProgress;
+import dev.jdht.core.api.LookupReport;
+import dev.jdht.krpc.wire.NodeId;
+import dev.jdht.krpc.wire.PeerAddress;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code dht peers}: finds peers for an infohash and streams them to stdout, with a live progress
+ * line and a summary on stderr, or one JSON document with {@code --json}. {@link #lookUp} is the
+ * whole experience and is what {@code dht demo} runs too. One instance per invocation; not
+ * thread-safe.
+ */
+@Command(
+    name = "peers",
+    description = {
+      "Finds peers for a torrent (infohash or magnet link) and prints them as they arrive.",
+      "Each peer is printed as ip:port on stdout as soon as it is found. While it runs, a progress line on stderr shows nodes queried, responses, peers and time "
+          + "(only when stderr is a terminal; DHT_PROGRESS=1 or 0 forces it on or off). At the end "
+          + "a summary goes to stderr. Exit status 1 when no peer was found or the network failed.",
+    },
+    footer = {
+      "  dht peers c9e15763f722f23e98a29decdfae341b98d53056",
+      "  dht peers 'magnet:?xt=urn:btih:c9e15763f722f23e98a29decdfae341b98d53056&dn=x' --timeout 60s",
+      "  dht peers ZHQVOY7XELZD5GFCTXWN7LRUDOMNKMCW --json | jq -r '.peers[]'",
+      "  dht peers c9e15763f722f23e98a29decdfae341b98d53056 --bootstrap 127.0.0.5:7000",
+    })
+public final class PeersCommand implements java.util.concurrent.Callable<Integer> {
+  /** Default overall time limit of a command that looks something up. */
+  static final String DEFAULT_TIMEOUT = "30s";
+
+  @Spec private CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "INFOHASH|MAGNET",
+      converter = Converters.InfoHash.class,
+      description = "40 hex digits, 32 base32 characters, or a magnet link (its xt=urn:btih:).")
+  private NodeId infoHash;
+
+  @Option(names = "--json", description = "Print one JSON document instead: {\"infohash\", \"peers\", \"report\"}.")
+  private boolean json;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = DEFAULT_TIMEOUT,
+      converter = Converters.PositiveDuration.class,
+      description = "Overall time limit, joining the DHT included (default: ${DEFAULT-VALUE}); "
+          + "what was found by then is printed.")
+  private Duration timeout;
+
+  @Option(
+      names = "--alpha",
+      paramLabel = "N",
+      converter = Converters.Alpha.class,
+      description = "Queries in flight at once during the lookup, 1..64 (default: 3).")
+  private Integer alpha;
+
+  @Mixin private NodeOptions node;
+
+  @Mixin private NetworkOptions network;
+
+  /** What one lookup found. */
+  public record Outcome(NodeId infoHash, List<PeerAddress> peers, LookupReport report, boolean timedOut) {}
+
+  @Override
+  public Integer call() {
+    Logger log = LoggerFactory.getLogger(PeersCommand.class);
+    Outcome o = lookUp(spec, NodeSettings.of(node, network, alpha, null), infoHash, timeout, json, log);
+    return o.peers().isEmpty() ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  /**
+   * The {@code dht peers} experience: starts a node, joins, looks up {@code infoHash}, streams
+   * peers (or prints JSON), prints the summary. Throws {@link CommandFailed} when the network
+   * failed or nothing was found (after printing what there is to print).
+   */
+  static Outcome lookUp(
+      CommandSpec spec, NodeSettings settings, NodeId infoHash, Duration timeout, boolean json, Logger log) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    boolean quiet = Commands.quiet(spec);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Outcome outcome;
+    try (ProgressLine progress = new ProgressLine(err, Terminal.progressOnStderr() && !quiet);
+        NodeSession session = NodeSession.start(settings, timeout, log);
+        ShutdownHook hook = ShutdownHook.register("dht-peers-stop", () -> {
+          progress.close();
+          session.close();
+        })) {
+      progress.show(session::bootstrapStatus);
+      session.awaitReady(deadline);
+      outcome = run(session.dht(), infoHash, deadline, json, out, progress);
+    }
+    if (json) {
+      ObjectNode doc = Json.object();
+      doc.put("infohash", infoHash.toHex());
+      ArrayNode peers = doc.putArray("peers");
+      outcome.peers().forEach(p -> peers.add(p.toString()));
+      doc.set("report", Reports.json(outcome.report(), outcome.timedOut()));
+      Json.print(out, doc);
+    } else if (!quiet) {
+      err.println(Reports.summary(outcome.report(), outcome.timedOut()));
+      err.flush();
+    }
+    if (outcome.peers().isEmpty()) {
+      throw new CommandFailed("no peers found for " + infoHash.toHex()
+          + (outcome.timedOut() ? " within " + Durations.format(timeout) : ""));
+    }
+    return outcome;
+  }
+
+  /** The lookup itself, on a ready node. */
+  private static Outcome run(
+      Dht dht, NodeId infoHash, long deadline, boolean json, PrintWriter out, ProgressLine progress) {
+    Set<PeerAddress> found = new LinkedHashSet<>();
+    Object lock = new Object();
+    boolean[] stopped = {false};
+    long[] firstPeerAt = {-1};
+    AtomicReference<LookupProgress> last = new AtomicReference<>();
+    long start = System.nanoTime();
+    progress.show(() -> {
+      LookupProgress p = last.get();
+      int peers;
+      synchronized (lock) {
+        peers = found.size();
+      }
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      return String.format(Locale.ROOT, "queried %d nodes, %d responses, %d peer%s, %.1f s",
+          p == null ? 0 : p.queried(), p == null ? 0 : p.responses(), peers, peers == 1 ? "" : "s", elapsed);
+    });
+    CompletableFuture<LookupReport> f = dht.getPeers(infoHash, peer -> {
+      synchronized (lock) {
+        if (stopped[0] || !found.add(peer)) {
+          return;
+        }
+        if (firstPeerAt[0] < 0) {
+          firstPeerAt[0] = System.nanoTime();
+        }
+        if (!json) {
+          progress.println(out, peer.toString());
+        }
+      }
+    }, last::set);
+    LookupReport report;
+    boolean timedOut = false;
+    try {
+      report = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      timedOut = true;
+      report = null;
+    } catch (ExecutionException e) {
+      throw new CommandFailed("lookup failed: " + CliErrors.oneLine(e.getCause().getMessage()), e.getCause());
+    } catch (CancellationException e) {
+      throw new CommandFailed("lookup cancelled", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(false);
+      throw new CommandFailed("interrupted", e);
+    }
+    List<PeerAddress> peers;
+    synchronized (lock) {
+      stopped[0] = true;
+      peers = new ArrayList<>(found);
+      if (report != null) {
+        // a peer may reach the report before its callback ran: the report is the full answer
+        for (PeerAddress p : report.peers()) {
+          if (found.add(p)) {
+            peers.add(p);
+            if (!json) {
+              progress.println(out, p.toString());
+            }
+          }
+        }
+      }
+    }
+    if (report == null) {
+      LookupProgress p = last.get();
+      long now = System.nanoTime();
+      report = new LookupReport(infoHash, p == null ? 0 : p.queried(), p == null ? 0 : p.responses(),
+          p == null ? 0 : p.timeouts(), firstPeerAt[0] < 0 ? null : Duration.ofNanos(firstPeerAt[0] - start),
+          Duration.ofNanos(now - start), Set.copyOf(peers), List.of(), true);
+    }
+    return new Outcome(infoHash, peers, report, timedOut);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.jdht.cli;
+
+/**
+ * Runs a clean-up task when the JVM is asked to stop (Ctrl-C, SIGTERM, {@code System.exit}), for
+ * as long as the handle is open. Closing the handle unregisters the task, so commands run
+ * in-process (tests) leave no hook behind. Thread-safe.
+ */
+public final class ShutdownHook implements AutoCloseable {
+  private final Thread thread;
+
+  private ShutdownHook(Thread thread) {
+    this.thread = thread;
+  }
+
+  /** Registers {@code task}; it runs at most once, on its own thread, during JVM shutdown. */
+  public static ShutdownHook register(String name, Runnable task) {
+    Thread t = new Thread(task, name);
+    Runtime.getRuntime().addShutdownHook(t);
+    return new ShutdownHook(t);
+  }
+
+  /** Unregisters the task (a no-op once shutdown has begun). */
+  @Override
+  public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(thread);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook runs (or ran) anyway
+    }
+  }
+}

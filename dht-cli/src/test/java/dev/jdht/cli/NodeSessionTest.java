@@ -1,0 +1,145 @@
+package dev.jdht.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Binding, state directory decisions and readiness of a command's node. */
+@Timeout(30)
+class NodeSessionTest {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeSessionTest.class);
+
+  @TempDir Path tmp;
+
+  private static NodeSettings settings(BindAddress bind, List<InetSocketAddress> bootstrap, Path stateDir, boolean noState) {
+    return new NodeSettings(bind, null, bootstrap, stateDir, noState, null, null);
+  }
+
+  private static List<InetSocketAddress> testnet() {
+    return List.of(TestNet.get().addresses().get(0).toSocketAddress());
+  }
+
+  @Test
+  void aPrivateNetworkLeavesTheDefaultStateDirectoryAlone() {
+    try (NodeSession s = NodeSession.start(
+        settings(BindAddress.parse("127.0.39.20:0"), testnet(), null, false), Duration.ofSeconds(5), LOG)) {
+      assertTrue(s.privateNetwork());
+      assertTrue(s.stateNote().startsWith("not used (private network"), s.stateNote());
+      assertNull(s.ownedStateFile());
+      s.awaitReady(System.nanoTime() + Duration.ofSeconds(10).toNanos());
+    }
+  }
+
+  @Test
+  void anExplicitStateDirIsOwnedAndWritten() {
+    Path dir = tmp.resolve("a/b");
+    try (NodeSession s = NodeSession.start(
+        settings(BindAddress.parse("127.0.39.20:0"), testnet(), dir, false), Duration.ofSeconds(5), LOG)) {
+      assertEquals(dir.resolve("dht.state"), s.ownedStateFile());
+      assertTrue(s.stateNote().endsWith("(new)"), s.stateNote());
+      s.awaitReady(System.nanoTime() + Duration.ofSeconds(10).toNanos());
+    }
+    assertTrue(Files.isRegularFile(dir.resolve("dht.state")));
+    // the lock was released: another session owns it now
+    try (StateDir again = StateDir.of(dir)) {
+      assertTrue(again.tryLock());
+    }
+  }
+
+  @Test
+  void noStateMeansNoFile() {
+    Path dir = tmp.resolve("none");
+    try (NodeSession s = NodeSession.start(
+        settings(BindAddress.parse("127.0.39.20:0"), testnet(), dir, true), Duration.ofSeconds(5), LOG)) {
+      assertNull(s.ownedStateFile());
+    }
+    assertFalse(Files.exists(dir));
+  }
+
+  @Test
+  void theDefaultPortFallsBackToAFreeOneWhenTaken() throws Exception {
+    InetAddress ip = InetAddress.getByName("127.0.39.21");
+    try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(ip, BindAddress.DEFAULT_PORT))) {
+      try (NodeSession s = NodeSession.start(
+          settings(BindAddress.parse("127.0.39.21"), List.of(), null, true), Duration.ofSeconds(5), LOG)) {
+        assertTrue(s.bindFellBack());
+        assertTrue(s.dht().localAddress().getPort() != BindAddress.DEFAULT_PORT);
+      }
+      // an explicit port that is taken is an error (exit 1), not a silent change
+      CommandFailed e = assertThrows(CommandFailed.class, () -> NodeSession.start(
+          settings(BindAddress.parse("127.0.39.21:" + BindAddress.DEFAULT_PORT), List.of(), null, true),
+          Duration.ofSeconds(5), LOG));
+      assertTrue(e.getMessage().startsWith("cannot bind UDP 127.0.39.21:6881: "), e.getMessage());
+    }
+    try (NodeSession s = NodeSession.start(
+        settings(BindAddress.parse("127.0.39.21"), List.of(), null, true), Duration.ofSeconds(5), LOG)) {
+      assertFalse(s.bindFellBack());
+      assertEquals(BindAddress.DEFAULT_PORT, s.dht().localAddress().getPort());
+    }
+  }
+
+  @Test
+  void anAddressOfAnotherMachineIsAUsageError() {
+    UsageError e = assertThrows(UsageError.class, () -> NodeSession.start(
+        settings(BindAddress.parse("203.0.113.7:0"), List.of(), null, true), Duration.ofSeconds(5), LOG));
+    assertTrue(e.getMessage().startsWith("cannot bind UDP 203.0.113.7:0: "), e.getMessage());
+  }
+
+  @Test
+  void nothingToJoinThroughFailsAtOnce() {
+    try (NodeSession s = NodeSession.start(
+        settings(BindAddress.parse("127.0.39.20:0"), List.of(), null, true), Duration.ofSeconds(5), LOG)) {
+      CommandFailed e = assertThrows(CommandFailed.class, () -> s.awaitReady(System.nanoTime() + 1_000_000_000L));
+      assertTrue(e.getMessage().startsWith("nothing to join the DHT through"), e.getMessage());
+    }
+  }
+
+  @Test
+  void localAddresses() {
+    assertTrue(NodeSession.isLocal(new InetSocketAddress("127.0.0.5", 1)));
+    assertTrue(NodeSession.isLocal(new InetSocketAddress("10.1.2.3", 1)));
+    assertTrue(NodeSession.isLocal(new InetSocketAddress("192.168.1.1", 1)));
+    assertTrue(NodeSession.isLocal(new InetSocketAddress("172.20.0.1", 1)));
+    assertTrue(NodeSession.isLocal(new InetSocketAddress("100.64.0.1", 1)));
+    assertTrue(NodeSession.isLocal(new InetSocketAddress("169.254.1.1", 1)));
+    assertTrue(NodeSession.isLocal(new InetSocketAddress("::1", 1)));
+    assertTrue(NodeSession.isLocal(new InetSocketAddress("fd00::2", 1)));
+    assertTrue(NodeSession.isLocal(InetSocketAddress.createUnresolved("localhost", 1)));
+    assertFalse(NodeSession.isLocal(new InetSocketAddress("8.8.8.8", 1)));
+    assertFalse(NodeSession.isLocal(new InetSocketAddress("100.128.0.1", 1)));
+    assertFalse(NodeSession.isLocal(new InetSocketAddress("2001:db8::1", 1)));
+    assertFalse(NodeSession.isLocal(InetSocketAddress.createUnresolved("router.bittorrent.com", 1)));
+  }
+
+  @Test
+  void stateDirFollowsXdg() {
+    assertEquals(Path.of("/x/state/jdht"), StateDir.defaultDir(Map.of("XDG_STATE_HOME", "/x/state"), "/home/u"));
+    assertEquals(Path.of("/home/u/.local/state/jdht"), StateDir.defaultDir(Map.of(), "/home/u"));
+    assertEquals(Path.of("/home/u/.local/state/jdht"), StateDir.defaultDir(Map.of("XDG_STATE_HOME", ""), "/home/u"));
+    assertEquals(Path.of("/home/u/.local/state/jdht"),
+        StateDir.defaultDir(Map.of("XDG_STATE_HOME", "relative/dir"), "/home/u"), "relative paths are ignored");
+  }
+
+  @Test
+  void aStateDirThatIsAFileIsAUsageError() throws Exception {
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    UsageError e = assertThrows(UsageError.class, () -> StateDir.of(file).tryLock());
+    assertTrue(e.getMessage().startsWith("cannot use state directory " + file), e.getMessage());
+  }
+}

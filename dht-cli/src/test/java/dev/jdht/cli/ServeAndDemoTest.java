@@ -1,0 +1,80 @@
+package dev.jdht.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jdht.core.node.SavedState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dht serve} (stopped by --duration) and {@code dht demo}, in-process. */
+@Timeout(60)
+class ServeAndDemoTest {
+  @TempDir Path tmp;
+
+  @Test
+  void serveJoinsPrintsStatsAndSavesStateOnStop() throws Exception {
+    Path dir = tmp.resolve("serve");
+    Cli.Result r = Cli.run("serve", "--bind", "127.0.39.11:0", "--bootstrap", TestNet.bootstrap(),
+        "--state-dir", dir.toString(), "--stats-interval", "200ms", "--duration", "1500ms");
+    assertEquals(0, r.exitCode(), r::toString);
+    List<String> out = r.out().lines().toList();
+    assertTrue(out.get(0).matches("node [0-9a-f]{40} listening on UDP 127\\.0\\.39\\.11:\\d+"), out.get(0));
+    assertEquals("state: " + dir.resolve("dht.state") + " (new)", out.get(1));
+    assertTrue(out.stream().anyMatch(l -> l.matches("joined the DHT in .+: \\d+ nodes \\(\\d+ good\\)")), r::toString);
+    assertTrue(out.stream().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d  nodes \\d+ \\(\\d+ good\\)  in \\d+ msgs.*")).count() >= 2,
+        r::toString);
+    String last = out.get(out.size() - 1);
+    assertTrue(last.matches("stopped; state saved to " + dir.resolve("dht.state") + " \\(\\d+ nodes\\)"), last);
+    SavedState st = SavedState.decode(Files.readAllBytes(dir.resolve("dht.state")));
+    assertTrue(st.nodes().size() >= 8, "the routing table was saved: " + st.nodes().size());
+    assertEquals(st.id().toHex(), out.get(0).substring(5, 45));
+
+    // a restart keeps the id and restores the table
+    Cli.Result again = Cli.run("serve", "--bind", "127.0.39.11:0", "--state-dir", dir.toString(),
+        "--duration", "300ms");
+    assertEquals(0, again.exitCode(), again::toString);
+    assertTrue(again.out().startsWith("node " + st.id().toHex() + " listening"), again.out());
+    assertTrue(again.out().contains("(restored " + st.nodes().size() + " nodes)"), again.out());
+  }
+
+  @Test
+  void serveWithoutBootstrapWaitsForOthers() {
+    Cli.Result r = Cli.run("serve", "--bind", "127.0.39.12:0", "--bootstrap", "none", "--no-state",
+        "--duration", "200ms");
+    assertEquals(0, r.exitCode(), r::toString);
+    assertTrue(r.out().contains("no bootstrap node: waiting for other nodes to contact this one"), r.out());
+    assertTrue(r.out().endsWith("stopped\n"), r.out());
+  }
+
+  @Test
+  void demoFindsEveryAnnouncedPeer() {
+    Cli.Result r = Cli.run("demo", "--nodes", "40", "--seed", "5");
+    assertEquals(0, r.exitCode(), r::toString);
+    List<String> peers = r.out().lines().toList();
+    assertEquals(8, peers.size(), r.out());
+    peers.forEach(p -> assertTrue(p.matches("127\\.0\\.10\\.\\d+:\\d+"), p));
+    List<String> err = r.errLines();
+    assertTrue(err.get(0).startsWith("Starting a private DHT of 40 nodes on 127.0.10.1 to 127.0.10.40"), err.get(0));
+    assertTrue(err.get(3).matches("  dht peers [0-9a-f]{40} --bootstrap (127\\.0\\.10\\.\\d:\\d+,){2}127\\.0\\.10\\.\\d:\\d+"
+        + " --bind 127\\.0\\.9\\.1 --no-state"), err.get(3));
+    assertTrue(err.get(4).startsWith("8 peers; "), err.get(4));
+    assertEquals("All 8 announced peers were found. On the real DHT: dht peers <infohash or magnet link>", err.get(5));
+  }
+
+  @Test
+  void demoJsonIsThePeersDocument() throws Exception {
+    Cli.Result r = Cli.run("-q", "demo", "--nodes", "30", "--seed", "6", "--json");
+    assertEquals(0, r.exitCode(), r::toString);
+    assertEquals("", r.err());
+    JsonNode j = Json.mapper().readTree(r.out());
+    assertEquals(8, j.get("peers").size());
+    assertEquals(8, j.get("report").get("distinct_peers").asInt());
+    assertEquals(40, j.get("infohash").asText().length());
+  }
+}
