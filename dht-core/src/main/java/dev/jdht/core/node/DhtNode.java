@@ -516,7 +516,12 @@ public final class DhtNode {
     Query build(TransactionId t);
   }
 
-  /** Registers a transaction and sends the query; false if the in-flight table is full. */
+  /**
+   * Registers a transaction and sends the query; false if the in-flight table is full. Without an
+   * answer by the adaptive soft timeout (p90 of recent RTTs, clamped), the identical datagram
+   * (same transaction id) goes out once more, if the timeout leaves room for a second round trip:
+   * one lost datagram then no longer drops a node from a whole lookup or announce.
+   */
   private boolean sendQuery(String method, PeerAddress to, QueryFactory f, long timeoutNanos, Pending owner) {
     if (closed) {
       return false;
@@ -531,7 +536,24 @@ public final class DhtNode {
     KrpcCodec.encode(f.build(tx.id()), writer);
     send(to);
     armExpiry(tx.deadline());
+    long resendDelay = config.lookup().softTimeoutNanos(rtt);
+    if (resendDelay <= timeoutNanos / 2) {
+      byte[] datagram = Arrays.copyOf(writer.buffer(), writer.size());
+      timers.schedule(now + resendDelay, () -> resend(tx, datagram));
+    }
     return true;
+  }
+
+  private void resend(Transaction<Pending> tx, byte[] datagram) {
+    if (closed || transactions.peek(tx.id()) != tx) {
+      return; // answered, expired or closed meanwhile
+    }
+    if (transport.send(tx.destination(), datagram, 0, datagram.length)) {
+      counters.datagramsOut++;
+      counters.bytesOut += datagram.length;
+    } else {
+      counters.sendFailures++;
+    }
   }
 
   private void armExpiry(long deadline) {
