@@ -94,6 +94,7 @@ public final class AnnounceCommand implements Callable<Integer> {
 
   @Mixin private NetworkOptions network;
 
+  /** Announces (once, or every round until stopped with --keep); exit 0 when acknowledged. */
   @Override
   public Integer call() {
     if (port == null && !impliedPort) {
@@ -195,7 +196,8 @@ public final class AnnounceCommand implements Callable<Integer> {
     if (r.failed() > 0) {
       sb.append(" (").append(r.failed()).append(" failed)");
     }
-    sb.append("; lookup: ").append(r.lookup().queriesSent()).append(" queries in ")
+    sb.append("; lookup: ").append(r.lookup().queriesSent())
+        .append(r.lookup().queriesSent() == 1 ? " query in " : " queries in ")
         .append(Durations.format(r.lookup().timeToDone()));
     out.println(sb);
     for (NodeInfo n : r.acknowledged()) {

@@ -70,6 +70,7 @@ public final class FindNodeCommand implements Callable<Integer> {
 
   @Mixin private NetworkOptions network;
 
+  /** Runs the lookup and prints the closest nodes; exit 1 when none answered. */
   @Override
   public Integer call() {
     Logger log = LoggerFactory.getLogger(FindNodeCommand.class);

@@ -88,6 +88,7 @@ public final class PeersCommand implements java.util.concurrent.Callable<Integer
   /** What one lookup found. */
   public record Outcome(NodeId infoHash, List<PeerAddress> peers, LookupReport report, boolean timedOut) {}
 
+  /** Looks up the infohash; exit 0 when peers were found (see {@link #lookUp}). */
   @Override
   public Integer call() {
     Logger log = LoggerFactory.getLogger(PeersCommand.class);

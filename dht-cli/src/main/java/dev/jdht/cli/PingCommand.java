@@ -59,6 +59,7 @@ public final class PingCommand implements Callable<Integer> {
 
   @Mixin private NodeOptions node;
 
+  /** Pings the node; exit 0 on an answer, 1 on timeout or error. */
   @Override
   public Integer call() {
     Logger log = LoggerFactory.getLogger(PingCommand.class);

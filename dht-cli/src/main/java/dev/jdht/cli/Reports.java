@@ -42,14 +42,20 @@ public final class Reports {
   /** One line: {@code 7 peers; 42 queries, 35 responses, 7 timeouts; first peer 312 ms; done 1.42 s}. */
   public static String summary(LookupReport r, boolean timedOut) {
     StringBuilder sb = new StringBuilder();
-    sb.append(r.distinctPeers()).append(r.distinctPeers() == 1 ? " peer" : " peers");
-    sb.append("; ").append(r.queriesSent()).append(" queries, ").append(r.responses()).append(" responses, ")
-        .append(r.timeouts()).append(" timeouts");
+    sb.append(count(r.distinctPeers(), "peer", "peers"));
+    sb.append("; ").append(count(r.queriesSent(), "query", "queries")).append(", ")
+        .append(count(r.responses(), "response", "responses")).append(", ")
+        .append(count(r.timeouts(), "timeout", "timeouts"));
     if (r.timeToFirstPeer() != null) {
       sb.append("; first peer ").append(Durations.format(r.timeToFirstPeer()));
     }
     sb.append(timedOut ? "; timed out after " : "; done in ").append(Durations.format(r.timeToDone()));
     return sb.toString();
+  }
+
+  /** {@code n} and the singular or plural noun: {@code 1 query}, {@code 3 queries}. */
+  public static String count(long n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
   }
 
   /** A node as {@code {"id": hex, "ip": ..., "port": ...}}. */

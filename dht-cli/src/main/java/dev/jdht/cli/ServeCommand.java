@@ -68,6 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin private NetworkOptions network;
 
+  /** Runs the node until SIGINT/SIGTERM, --duration or an interrupt; saves state; exit 0. */
   @Override
   public Integer call() {
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
