@@ -41,6 +41,8 @@ import org.slf4j.Logger;
  * #ROUTER_FALLBACK} are the public routers added. Without saved state the public routers are used
  * from the start.
  *
+ * <p>A node bound to a loopback address never asks the public routers (it could not reach them).
+ *
  * <p>A "private network" (a loopback, link-local or private address in {@code --bootstrap} or
  * {@code --bind}) accepts such addresses as nodes ({@code allowLocalAddresses}) and does not
  * touch the default state directory (an explicit {@code --state-dir} is used).
@@ -130,6 +132,9 @@ public final class NodeSession implements AutoCloseable {
       SavedState savedForCount = owned ? state.read() : shared;
       boolean haveSavedNodes = savedForCount != null && !savedForCount.nodes().isEmpty();
 
+      // a node bound to a loopback address cannot reach the public routers: never use them
+      InetAddress bindIp = s.bind().address().getAddress();
+      List<InetSocketAddress> routers = bindIp != null && bindIp.isLoopbackAddress() ? List.of() : publicRouters();
       List<InetSocketAddress> first;
       List<InetSocketAddress> fallback;
       if (explicitBootstrap) {
@@ -137,9 +142,9 @@ public final class NodeSession implements AutoCloseable {
         fallback = List.of();
       } else if (haveSavedNodes) {
         first = List.of();
-        fallback = publicRouters();
+        fallback = routers;
       } else {
-        first = publicRouters();
+        first = routers;
         fallback = List.of();
       }
 
@@ -393,7 +398,9 @@ public final class NodeSession implements AutoCloseable {
   public void awaitReady(long deadline) {
     phase = "joining the DHT";
     if (!expectContacts) {
-      throw new CommandFailed("nothing to join the DHT through (--bootstrap none and no saved state)");
+      throw new CommandFailed("nothing to join the DHT through: no bootstrap node and no saved state"
+          + (privateNetwork ? " (a node on a loopback address does not use the public routers)" : "")
+          + "; give --bootstrap HOST:PORT");
     }
     CompletableFuture<Void> ready = dht.ready();
     AtomicInteger polls = new AtomicInteger();

@@ -111,6 +111,17 @@ class NodeSessionTest {
   }
 
   @Test
+  void aLoopbackNodeNeverAsksThePublicRouters() {
+    // no --bootstrap and no state: a node on loopback has nobody to ask (the routers are not tried)
+    try (NodeSession s = NodeSession.start(
+        settings(BindAddress.parse("127.0.39.20:0"), null, null, true), Duration.ofSeconds(5), LOG)) {
+      assertFalse(s.hasContacts());
+      CommandFailed e = assertThrows(CommandFailed.class, () -> s.awaitReady(System.nanoTime() + 1_000_000_000L));
+      assertTrue(e.getMessage().contains("does not use the public routers"), e.getMessage());
+    }
+  }
+
+  @Test
   void localAddresses() {
     assertTrue(NodeSession.isLocal(new InetSocketAddress("127.0.0.5", 1)));
     assertTrue(NodeSession.isLocal(new InetSocketAddress("10.1.2.3", 1)));
