@@ -15,7 +15,7 @@ import java.util.Map;
  * Baseline: decodes with bt-bencoding 1.10 ({@code BEParser.readMap()}, a tree of {@code BEMap},
  * {@code BEList}, {@code BEString} and {@code BEInteger}) and reads the same fields into the same
  * values as {@link JdhtReads}: map lookups by key, casts, then our wire types ({@link NodeId},
- * {@link NodeInfo#fromCompact}, {@link PeerAddress#fromCompact}) on the byte arrays the tree holds.
+ * {@link PeerAddress#fromCompact}) on the byte arrays the tree holds.
  * Stateless and thread-safe.
  */
 public final class BtReads {
@@ -113,10 +113,10 @@ public final class BtReads {
       throw new IllegalArgumentException("bad nodes");
     }
     for (int off = 0; off < b.length; off += NodeInfo.COMPACT_V4) {
-      NodeInfo node = NodeInfo.fromCompact(b, off, NodeInfo.COMPACT_V4);
-      s.consume(node.id());
-      s.consume(node.address().ipv4Int());
-      s.consume(node.address().port());
+      s.consume(NodeId.of(b, off));
+      PeerAddress a = PeerAddress.fromCompact(b, off + NodeId.LENGTH, PeerAddress.COMPACT_V4);
+      s.consume(a.ipv4Int());
+      s.consume(a.port());
     }
   }
 }

@@ -122,10 +122,10 @@ public final class DampcakeReads {
       throw new IllegalArgumentException("bad nodes");
     }
     for (int off = 0; off < b.length; off += NodeInfo.COMPACT_V4) {
-      NodeInfo node = NodeInfo.fromCompact(b, off, NodeInfo.COMPACT_V4);
-      s.consume(node.id());
-      s.consume(node.address().ipv4Int());
-      s.consume(node.address().port());
+      s.consume(NodeId.of(b, off));
+      PeerAddress a = PeerAddress.fromCompact(b, off + NodeId.LENGTH, PeerAddress.COMPACT_V4);
+      s.consume(a.ipv4Int());
+      s.consume(a.port());
     }
   }
 }

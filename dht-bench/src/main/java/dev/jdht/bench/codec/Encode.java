@@ -38,61 +38,73 @@ public class Encode {
     announce = EncodeInputs.ANNOUNCE_PEER;
   }
 
+  /** Encodes the ping query: ours. */
   @Benchmark
   public byte[] ping_jdht() {
     return KrpcCodec.encode(ping);
   }
 
+  /** Encodes the ping query: bt-bencoding. */
   @Benchmark
   public byte[] ping_bt() {
     return BtWrites.ping(ping);
   }
 
+  /** Encodes the ping query: dampcake. */
   @Benchmark
   public byte[] ping_dampcake() {
     return DampcakeWrites.ping(ping);
   }
 
+  /** Encodes the find_node response: ours. */
   @Benchmark
   public byte[] findNodeResponse_jdht() {
     return KrpcCodec.encode(findNode);
   }
 
+  /** Encodes the find_node response: bt-bencoding. */
   @Benchmark
   public byte[] findNodeResponse_bt() {
     return BtWrites.response(findNode);
   }
 
+  /** Encodes the find_node response: dampcake. */
   @Benchmark
   public byte[] findNodeResponse_dampcake() {
     return DampcakeWrites.response(findNode);
   }
 
+  /** Encodes the 309-byte get_peers response: ours. */
   @Benchmark
   public byte[] getPeersResponse_jdht() {
     return KrpcCodec.encode(getPeers);
   }
 
+  /** Encodes the 309-byte get_peers response: bt-bencoding. */
   @Benchmark
   public byte[] getPeersResponse_bt() {
     return BtWrites.response(getPeers);
   }
 
+  /** Encodes the 309-byte get_peers response: dampcake. */
   @Benchmark
   public byte[] getPeersResponse_dampcake() {
     return DampcakeWrites.response(getPeers);
   }
 
+  /** Encodes the announce_peer query: ours. */
   @Benchmark
   public byte[] announcePeer_jdht() {
     return KrpcCodec.encode(announce);
   }
 
+  /** Encodes the announce_peer query: bt-bencoding. */
   @Benchmark
   public byte[] announcePeer_bt() {
     return BtWrites.announcePeer(announce);
   }
 
+  /** Encodes the announce_peer query: dampcake. */
   @Benchmark
   public byte[] announcePeer_dampcake() {
     return DampcakeWrites.announcePeer(announce);

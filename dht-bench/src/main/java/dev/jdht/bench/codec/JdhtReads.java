@@ -7,17 +7,20 @@ import dev.jdht.krpc.message.Query;
 import dev.jdht.krpc.message.Response;
 import dev.jdht.krpc.wire.CompactNodes;
 import dev.jdht.krpc.wire.CompactPeers;
-import dev.jdht.krpc.wire.NodeInfo;
+import dev.jdht.krpc.wire.PeerAddress;
 
 /**
  * Decodes with our {@link KrpcCodec} and reads every field of the typed message into a sink.
  *
- * <p>Per field: {@code t} as its bytes; {@code y} as a char (from the message's type); {@code v}, when present, as its bytes; {@code q}
- * as the method name; {@code id}, {@code info_hash} and each node's id as a {@code NodeId}; each
- * node's IPv4 address and port as ints; {@code token} as its bytes; each peer in {@code values}
- * as a {@code PeerAddress}; {@code port} as an int and {@code implied_port} as a boolean. The
- * baseline readers ({@link BtReads}, {@link DampcakeReads}) produce exactly the same values from
- * their generic trees; {@code CodecReadsEquivalenceTest} checks it. Stateless and thread-safe.
+ * <p>Per field: {@code t} as its bytes; {@code v}, when present, as its bytes; {@code y} as a
+ * char (from the message's type); {@code q} as the method name; {@code id} and {@code info_hash}
+ * as a {@code NodeId}; each node as its {@code NodeId} (through {@link CompactNodes#idAt}), its
+ * IPv4 address and port as ints (through {@link CompactNodes#addressAt}, whose {@code
+ * PeerAddress} is only looked into); {@code token} as its bytes; each peer in {@code values} as a
+ * {@code PeerAddress}; {@code port} as an int and {@code implied_port} as a boolean. The baseline
+ * readers ({@link BtReads}, {@link DampcakeReads}) produce exactly the same values from their
+ * generic trees with the same wire-type code ({@code NodeId.of}, {@code PeerAddress.fromCompact}
+ * on their byte arrays); {@code CodecReadsEquivalenceTest} checks it. Stateless and thread-safe.
  */
 public final class JdhtReads {
   private JdhtReads() {}
@@ -82,10 +85,10 @@ public final class JdhtReads {
 
   private static void nodes(CompactNodes nodes, Sink s) {
     for (int i = 0, n = nodes.size(); i < n; i++) {
-      NodeInfo node = nodes.get(i);
-      s.consume(node.id());
-      s.consume(node.address().ipv4Int());
-      s.consume(node.address().port());
+      s.consume(nodes.idAt(i));
+      PeerAddress a = nodes.addressAt(i);
+      s.consume(a.ipv4Int());
+      s.consume(a.port());
     }
   }
 }
