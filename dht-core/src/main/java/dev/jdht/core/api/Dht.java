@@ -570,6 +570,7 @@ public final class Dht implements AutoCloseable {
       return this;
     }
 
+    /** Bootstrap contacts as "host:port" strings; see {@link #bootstrap(Collection)}. */
     public Builder bootstrap(String... hostPorts) {
       return bootstrap(List.of(hostPorts));
     }

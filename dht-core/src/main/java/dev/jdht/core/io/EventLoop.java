@@ -161,6 +161,7 @@ public final class EventLoop implements Transport, AutoCloseable {
     return primary.localAddress();
   }
 
+  /** The clock that drives the timers. */
   public Clock clock() {
     return clock;
   }

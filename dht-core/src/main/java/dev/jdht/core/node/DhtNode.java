@@ -120,10 +120,12 @@ public final class DhtNode {
     this.meta = QueryMeta.of(config.version(), false);
   }
 
+  /** This node's id. */
   public NodeId id() {
     return id;
   }
 
+  /** The configuration this node was built with. */
   public NodeConfig config() {
     return config;
   }
@@ -302,6 +304,7 @@ public final class DhtNode {
     readyWaiters.clear();
   }
 
+  /** True once {@link #close()} was called. */
   public boolean isClosed() {
     return closed;
   }
@@ -896,6 +899,7 @@ public final class DhtNode {
     return timers.schedule(clock.nanos() + delayNanos, task);
   }
 
+  /** The node's source of randomness (for jitter in the API layer; node thread only). */
   public Random random() {
     return random;
   }

@@ -19,6 +19,7 @@ public final class ManualClock implements Clock {
     return now;
   }
 
+  /** Moves time forward by {@code amount}. */
   public void advance(long amount, TimeUnit unit) {
     if (amount < 0) {
       throw new IllegalArgumentException("time goes forward only");
@@ -26,6 +27,7 @@ public final class ManualClock implements Clock {
     now += unit.toNanos(amount);
   }
 
+  /** Moves time forward by {@code ms} milliseconds. */
   public void advanceMillis(long ms) {
     advance(ms, TimeUnit.MILLISECONDS);
   }

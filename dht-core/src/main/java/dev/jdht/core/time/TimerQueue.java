@@ -20,6 +20,7 @@ public final class TimerQueue {
       this.task = task;
     }
 
+    /** Absolute time (nanoseconds) at which the timer runs. */
     public long deadline() {
       return deadline;
     }
@@ -29,6 +30,7 @@ public final class TimerQueue {
       task = null;
     }
 
+    /** True if cancelled or already run. */
     public boolean isCancelled() {
       return task == null;
     }
