@@ -263,6 +263,7 @@ function makeNode (index, ip, id) {
     },
     announcesIn: [],
     warnings: [],
+    traces: new Map(), // infohash hex -> per-lookup counters of a get_peers with until_done
     torrents: new Set()
   }
   const dht = new DHT({
@@ -321,6 +322,8 @@ function makeNode (index, ip, id) {
     }
     if (message && message.y === 'q') {
       node.stats.queries_out++
+      const tr = traceOf(node, message)
+      if (tr) tr.queries++
       if (args.latencyScope === 'all') {
         const d = drawLatency()
         if (d > 0) {
@@ -335,7 +338,13 @@ function makeNode (index, ip, id) {
   // --- count timeouts of our own queries
   const origQuery = sock.query.bind(sock)
   sock.query = function (peer, query, cb) {
+    const tr = traceOf(node, query)
     return origQuery(peer, query, function (err, res, p2, req) {
+      if (tr) {
+        if (err && err.code === 'ETIMEDOUT') tr.timeouts++
+        else if (err) tr.errors++
+        else tr.responses++
+      }
       if (err && err.code === 'ETIMEDOUT') {
         node.stats.timeouts++
         if (watchEps.size) {
@@ -349,7 +358,13 @@ function makeNode (index, ip, id) {
     })
   }
 
+  // k-rpc-socket handles a datagram synchronously in its own 'message' listener and emits its
+  // warnings (bad bencode, unexpected transaction id, out of order response) from there without
+  // the sender: remember the sender around that listener so warnings can name it
+  let warnFrom = null
+  udp.prependListener('message', (buf, rinfo) => { warnFrom = `${rinfo.address}:${rinfo.port}` })
   udp.on('message', (buf, rinfo) => {
+    warnFrom = null
     if (watchEps.size) recordPacket(node, 'in', rinfo, buf)
   })
   sock.on('query', (q) => {
@@ -368,7 +383,12 @@ function makeNode (index, ip, id) {
   })
   dht.on('warning', (err) => {
     node.stats.warnings++
-    if (node.warnings.length < 200) node.warnings.push({ t: round3(nowS()), msg: String(err && err.message) })
+    const w = { t: round3(nowS()), msg: String(err && err.message) }
+    if (warnFrom) {
+      w.from = warnFrom
+      if (watchEps.has(warnFrom)) count(warnFrom, 'warning')
+    }
+    if (node.warnings.length < 200) node.warnings.push(w)
     if (args.verbose) log(`node ${index} warning: ${err && err.message}`)
   })
   dht.on('error', (err) => {
@@ -376,6 +396,13 @@ function makeNode (index, ip, id) {
     log(`node ${index} error: ${err && err.message}`)
   })
   return node
+}
+
+// the trace of a running get_peers (until_done) that this outgoing query belongs to, if any
+function traceOf (node, message) {
+  if (!node.traces.size || !message || !message.q || !message.a || !message.a.info_hash) return null
+  if (Buffer.from(message.q).toString() !== 'get_peers') return null
+  return node.traces.get(Buffer.from(message.a.info_hash).toString('hex')) || null
 }
 
 function info (n) {
@@ -534,11 +561,21 @@ const commands = {
     let retry = null
     let abort = null
     const from = {}
+    // until_done: one lookup; reply when it ends, with its own figures (queries = get_peers sent
+    // for this infohash, responses/timeouts/errors of those, time to first peer and to done)
+    const untilDone = !!msg.until_done
+    const trace = untilDone ? { first_peer_s: null, done_s: null, queries: 0, responses: 0, timeouts: 0, errors: 0, completed: false } : null
+    if (trace) {
+      if (n.traces.has(hex)) throw new Error('a traced get_peers for this infohash is already running on this node')
+      n.traces.set(hex, trace)
+    }
     const onPeer = (peer, infoHash, src) => {
       if (Buffer.from(infoHash).toString('hex') !== hex) return
       const k = `${peer.host}:${peer.port}`
       // src is the replying node, or null when the peer came from this node's own store
       const source = src ? `${src.host || src.address}:${src.port}` : 'local'
+      // time to first peer counts peers from other nodes only, not from this node's own store
+      if (trace && trace.first_peer_s === null && src) trace.first_peer_s = (Date.now() - t0) / 1000
       if (seen.has(k)) {
         if (from[k] === 'local' && src) from[k] = source
         return
@@ -546,7 +583,7 @@ const commands = {
       seen.add(k)
       peers.push(k)
       from[k] = source
-      if (minPeers > 0 && peers.length >= minPeers) finish()
+      if (minPeers > 0 && peers.length >= minPeers && !untilDone) finish()
     }
     function finish () {
       if (finished) return
@@ -555,13 +592,20 @@ const commands = {
       clearTimeout(retry)
       n.dht.removeListener('peer', onPeer)
       if (abort) abort()
-      reply(msg, true, { node: n.index, infohash: hex, peers, from, lookups, elapsed: round3((Date.now() - t0) / 1000) })
+      if (trace) n.traces.delete(hex)
+      reply(msg, true, { node: n.index, infohash: hex, peers, from, lookups, elapsed: round3((Date.now() - t0) / 1000), ...(trace ? { trace } : {}) })
     }
     function runLookup () {
       if (finished) return
       lookups++
       abort = n.dht.lookup(ih, () => {
         if (finished) return
+        if (trace) {
+          trace.completed = true
+          trace.done_s = (Date.now() - t0) / 1000
+          finish()
+          return
+        }
         if (interval > 0) retry = setTimeout(runLookup, Math.max(0, interval - 0))
       })
     }

@@ -73,6 +73,9 @@ def parse_args(argv):
     p.add_argument("--start-timeout", type=float, default=20.0,
                    help="seconds allowed for all sessions to start listening (default 20)")
     p.add_argument("--poll-ms", type=float, default=20.0, help="alert polling interval (default 20 ms)")
+    p.add_argument("--trace-lookups", action="store_true",
+                   help="enable libtorrent's DHT log so that get_peers can report per-lookup figures "
+                        "(queries, time to done); meant for a probe process of one node")
     p.add_argument("--verbose", action="store_true", help="diagnostics on stderr")
     p.add_argument("--worker-fd", type=int, default=None, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
@@ -316,8 +319,22 @@ class Op:
             self.d.reply(self.msg, **kw)
 
 
+TRAVERSAL_RE = re.compile(r"^\[(\d+)\] (\S+)(?: (.*))?$")
+
+
 class GetPeersOp(Op):
-    def __init__(self, daemon, msg, node, ih, timeout, min_peers, interval):
+    """get_peers command.
+
+    With ``until_done`` (needs --trace-lookups) exactly one dht_get_peers()
+    traversal runs and the reply comes when libtorrent logs it COMPLETED, with
+    per-lookup figures taken from libtorrent's DHT log: the traversal is the
+    first one logged "NEW target: <infohash>" after the call, "INVOKE" lines
+    are queries sent, "RESPONSE" replies used, "1ST_TIMEOUT"/"TIMEOUT" short
+    and full timeouts.  Times are measured when the alerts are popped, so they
+    are late by up to --poll-ms.
+    """
+
+    def __init__(self, daemon, msg, node, ih, timeout, min_peers, interval, until_done=False):
         Op.__init__(self, daemon, msg, time.monotonic() + timeout)
         self.node = node
         self.ih = ih
@@ -329,19 +346,58 @@ class GetPeersOp(Op):
         self.lookups = 0
         self.next_lookup = 0.0
         self.replies = 0
+        self.until_done = until_done
+        self.trace = None
+        if until_done:
+            if not daemon.args.trace_lookups:
+                raise ValueError("until_done needs lt_node.py --trace-lookups")
+            self.trace = {"traversal": None, "first_peer_s": None, "done_s": None, "invoked": 0,
+                          "responses": 0, "short_timeouts": 0, "timeouts": 0, "completed": False}
+
+    def on_trace(self, msg):
+        m = TRAVERSAL_RE.match(msg)
+        if not m:
+            return
+        tid, what, rest = int(m.group(1)), m.group(2), m.group(3) or ""
+        t = self.trace
+        if t["traversal"] is None:
+            if what == "NEW" and rest.startswith("target: " + self.ih.hex()):
+                t["traversal"] = tid
+            return
+        if tid != t["traversal"]:
+            return
+        if what == "INVOKE":
+            t["invoked"] += 1
+        elif what == "RESPONSE":
+            t["responses"] += 1
+        elif what == "1ST_TIMEOUT":
+            t["short_timeouts"] += 1
+        elif what == "TIMEOUT":
+            t["timeouts"] += 1
+        elif what == "COMPLETED":
+            t["completed"] = True
+            t["done_s"] = round(time.monotonic() - self.started, 4)
+            self._reply()
 
     def on_alert(self, node, a):
-        if node is not self.node or not isinstance(a, self.d.lt.dht_get_peers_reply_alert):
+        if node is not self.node:
+            return
+        if self.trace is not None and isinstance(a, self.d.lt.dht_log_alert):
+            self.on_trace(a.log_message())
+            return
+        if not isinstance(a, self.d.lt.dht_get_peers_reply_alert):
             return
         if bytes(a.info_hash.to_bytes()) != self.ih:
             return
+        if self.trace is not None and self.trace["first_peer_s"] is None and a.num_peers() > 0:
+            self.trace["first_peer_s"] = round(time.monotonic() - self.started, 4)
         self.replies += 1
         for ip, port in a.peers():
             e = ep_str(ip, port)
             if e not in self.seen:
                 self.seen.add(e)
                 self.peers.append(e)
-        if self.min_peers > 0 and len(self.peers) >= self.min_peers:
+        if self.min_peers > 0 and len(self.peers) >= self.min_peers and not self.until_done:
             self._reply()
 
     def poll(self, now):
@@ -350,12 +406,16 @@ class GetPeersOp(Op):
         elif now >= self.next_lookup:
             self.node.ses.dht_get_peers(self.d.lt.sha1_hash(self.ih))
             self.lookups += 1
-            self.next_lookup = now + self.interval if self.interval > 0 else float("inf")
+            if self.lookups == 1:
+                self.started = time.monotonic()
+            self.next_lookup = (now + self.interval if self.interval > 0 and not self.until_done
+                                else float("inf"))
 
     def _reply(self):
+        extra = {"trace": self.trace} if self.trace is not None else {}
         self.finish(node=self.node.index, infohash=self.ih.hex(), peers=self.peers,
                     lookups=self.lookups, responses_with_peers=self.replies,
-                    elapsed=round(time.monotonic() - self.started, 3))
+                    elapsed=round(time.monotonic() - self.started, 3), **extra)
 
 
 class CollectOp(Op):
@@ -473,7 +533,7 @@ class Daemon:
         c = self.lt.alert.category_t
         m = (c.error_notification | c.status_notification | c.dht_notification
              | c.dht_operation_notification | c.stats_notification)
-        if self.watch_eps:
+        if self.watch_eps or self.args.trace_lookups:
             m |= c.dht_log_notification
         return m
 
@@ -872,7 +932,7 @@ class Daemon:
         timeout = float(msg.get("timeout", 10))
         min_peers = int(msg.get("min_peers", 1))
         interval = float(msg.get("interval", 3.0))
-        op = GetPeersOp(self, msg, n, ih, timeout, min_peers, interval)
+        op = GetPeersOp(self, msg, n, ih, timeout, min_peers, interval, bool(msg.get("until_done", False)))
         self.ops.append(op)
         op.poll(time.monotonic())
 
