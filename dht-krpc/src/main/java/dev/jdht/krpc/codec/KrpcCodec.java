@@ -87,6 +87,13 @@ public final class KrpcCodec {
     if (len > MAX_MESSAGE_SIZE) {
       throw new DecodeException("message larger than " + MAX_MESSAGE_SIZE + " bytes", 0);
     }
+    if (off >= 0 && len >= 0 && off <= buf.length - len) {
+      // plain responses in canonical order, the bulk of what a node receives, take a direct path
+      Response plain = PlainResponseDecoder.tryDecode(buf, off, len);
+      if (plain != null) {
+        return plain;
+      }
+    }
     BencodeReader r = new BencodeReader(buf, off, len, MAX_DEPTH);
     if (len == 0 || buf[off] != 'd') {
       throw r.error("a KRPC message must be a dictionary");

@@ -23,6 +23,9 @@ import java.util.TreeMap;
 public final class Response implements KrpcMessage {
   private static final CompactNodes NO_NODES6 = CompactNodes.view(new byte[0], 0, 0, true);
 
+  // the fields of a plain BEP 5 response are held directly (absent ones null); the rare ones of
+  // other BEPs and unknown keys live in one holder that only responses using them allocate, so a
+  // get_peers or find_node response object is small (one is made per datagram)
   private final TransactionId transactionId;
   private final byte[] version;
   private final PeerAddress externalIp;
@@ -31,50 +34,96 @@ public final class Response implements KrpcMessage {
   private final CompactNodes nodes6;
   private final CompactPeers values;
   private final byte[] token;
-  private final byte[] samples;
-  private final Long interval;
-  private final Long num;
-  private final byte[] value;
-  private final byte[] key;
-  private final byte[] signature;
-  private final Long seq;
-  private final byte[] seedsBloom;
-  private final byte[] peersBloom;
-  private final boolean hasNodes;
-  private final boolean hasNodes6;
-  private final boolean hasValues;
-  private final SortedMap<String, BValue> extras;
-  private final SortedMap<String, BValue> bodyExtras;
+  private final Rare rare;
 
-  private Response(Builder b) {
-    if (b.transactionId == null) {
+  /** BEP 51, 44 and 33 fields and unknown keys, as in the builder (null when absent). */
+  private static final class Rare {
+    private final byte[] samples;
+    private final Long interval;
+    private final Long num;
+    private final byte[] value;
+    private final byte[] key;
+    private final byte[] signature;
+    private final Long seq;
+    private final byte[] seedsBloom;
+    private final byte[] peersBloom;
+    private final SortedMap<String, BValue> extras;
+    private final SortedMap<String, BValue> bodyExtras;
+
+    private Rare(Builder b) {
+      samples = b.samples;
+      interval = b.interval;
+      num = b.num;
+      value = b.value;
+      key = b.key;
+      signature = b.signature;
+      seq = b.seq;
+      seedsBloom = b.seedsBloom;
+      peersBloom = b.peersBloom;
+      extras = b.extras == null ? QueryMeta.noExtras() : b.extras;
+      bodyExtras = b.bodyExtras == null ? QueryMeta.noExtras() : b.bodyExtras;
+    }
+
+    /** True if the builder sets none of these fields. */
+    private static boolean noneIn(Builder b) {
+      return b.samples == null && b.interval == null && b.num == null && b.value == null
+          && b.key == null && b.signature == null && b.seq == null && b.seedsBloom == null
+          && b.peersBloom == null && b.extras == null && b.bodyExtras == null;
+    }
+  }
+
+  private Response(
+      TransactionId transactionId,
+      byte[] version,
+      PeerAddress externalIp,
+      NodeId id,
+      CompactNodes nodes,
+      CompactNodes nodes6,
+      CompactPeers values,
+      byte[] token,
+      Rare rare) {
+    if (transactionId == null) {
       throw new IllegalArgumentException("a response needs a transaction id");
     }
-    if (b.id == null) {
+    if (id == null) {
       throw new IllegalArgumentException("a response needs the responder's id");
     }
-    transactionId = b.transactionId;
-    version = b.version;
-    externalIp = b.externalIp;
-    id = b.id;
-    hasNodes = b.nodes != null;
-    hasNodes6 = b.nodes6 != null;
-    hasValues = b.values != null;
-    nodes = b.nodes == null ? CompactNodes.empty() : b.nodes;
-    nodes6 = b.nodes6 == null ? NO_NODES6 : b.nodes6;
-    values = b.values == null ? CompactPeers.empty() : b.values;
-    token = b.token;
-    samples = b.samples;
-    interval = b.interval;
-    num = b.num;
-    value = b.value;
-    key = b.key;
-    signature = b.signature;
-    seq = b.seq;
-    seedsBloom = b.seedsBloom;
-    peersBloom = b.peersBloom;
-    extras = b.extras == null ? QueryMeta.noExtras() : b.extras;
-    bodyExtras = b.bodyExtras == null ? QueryMeta.noExtras() : b.bodyExtras;
+    if (nodes != null && nodes.isIpv6()) {
+      throw new IllegalArgumentException("nodes holds IPv4 entries; use nodes6");
+    }
+    if (nodes6 != null && !nodes6.isIpv6()) {
+      throw new IllegalArgumentException("nodes6 holds IPv6 entries");
+    }
+    this.transactionId = transactionId;
+    this.version = version;
+    this.externalIp = externalIp;
+    this.id = id;
+    this.nodes = nodes;
+    this.nodes6 = nodes6;
+    this.values = values;
+    this.token = token;
+    this.rare = rare;
+  }
+
+  /**
+   * A response with the fields of BEP 5 ({@code id}, {@code nodes}, {@code values}, {@code
+   * token}), BEP 32 ({@code nodes6}) and BEP 42 ({@code ip}) only: the same as the {@link
+   * Builder} with those fields set, without building one. Pass null for an absent field; {@code
+   * t} and {@code id} are required. The arrays and views are kept, not copied.
+   *
+   * @throws IllegalArgumentException if {@code t} or {@code id} is null, {@code nodes} holds IPv6
+   *     entries or {@code nodes6} IPv4 entries
+   */
+  public static Response of(
+      TransactionId t,
+      byte[] version,
+      PeerAddress externalIp,
+      NodeId id,
+      CompactNodes nodes,
+      CompactNodes nodes6,
+      CompactPeers values,
+      byte[] token) {
+    return new Response(t, version, externalIp, id, nodes, nodes6, values, token, null);
   }
 
   public static Builder builder(TransactionId t, NodeId id) {
@@ -103,29 +152,29 @@ public final class Response implements KrpcMessage {
 
   /** IPv4 nodes ("nodes"); empty if absent. Any count is allowed. */
   public CompactNodes nodes() {
-    return nodes;
+    return nodes == null ? CompactNodes.empty() : nodes;
   }
 
   /** IPv6 nodes ("nodes6", BEP 32); empty if absent. */
   public CompactNodes nodes6() {
-    return nodes6;
+    return nodes6 == null ? NO_NODES6 : nodes6;
   }
 
   public boolean hasNodes() {
-    return hasNodes;
+    return nodes != null;
   }
 
   public boolean hasNodes6() {
-    return hasNodes6;
+    return nodes6 != null;
   }
 
   /** Peers ("values"); empty if absent. */
   public CompactPeers values() {
-    return values;
+    return values == null ? CompactPeers.empty() : values;
   }
 
   public boolean hasValues() {
-    return hasValues;
+    return values != null;
   }
 
   /** "token", or null. */
@@ -135,11 +184,12 @@ public final class Response implements KrpcMessage {
 
   /** BEP 51 "samples": concatenated 20-byte infohashes, or null. */
   public byte[] samples() {
-    return samples;
+    return rare == null ? null : rare.samples;
   }
 
   /** The BEP 51 samples as ids (empty if absent). */
   public List<NodeId> sampleIds() {
+    byte[] samples = samples();
     if (samples == null) {
       return List.of();
     }
@@ -152,72 +202,73 @@ public final class Response implements KrpcMessage {
 
   /** BEP 51 "interval" in seconds, or null. */
   public Long interval() {
-    return interval;
+    return rare == null ? null : rare.interval;
   }
 
   /** BEP 51 "num", or null. */
   public Long num() {
-    return num;
+    return rare == null ? null : rare.num;
   }
 
   /** BEP 44 "v": the raw bencoded bytes of the stored value (what the signature covers), or null. */
   public byte[] value() {
-    return value;
+    return rare == null ? null : rare.value;
   }
 
   /** BEP 44 "k" (public key), or null. */
   public byte[] key() {
-    return key;
+    return rare == null ? null : rare.key;
   }
 
   /** BEP 44 "sig", or null. */
   public byte[] signature() {
-    return signature;
+    return rare == null ? null : rare.signature;
   }
 
   /** BEP 44 "seq", or null. */
   public Long seq() {
-    return seq;
+    return rare == null ? null : rare.seq;
   }
 
   /** BEP 33 "BFsd", or null. */
   public byte[] seedsBloom() {
-    return seedsBloom;
+    return rare == null ? null : rare.seedsBloom;
   }
 
   /** BEP 33 "BFpe", or null. */
   public byte[] peersBloom() {
-    return peersBloom;
+    return rare == null ? null : rare.peersBloom;
   }
 
   @Override
   public SortedMap<String, BValue> extras() {
-    return extras;
+    return rare == null ? QueryMeta.noExtras() : rare.extras;
   }
 
   /** Keys inside "r" that this library does not interpret. */
   public SortedMap<String, BValue> bodyExtras() {
-    return bodyExtras;
+    return rare == null ? QueryMeta.noExtras() : rare.bodyExtras;
   }
 
   /** All nodes of both families as one list. */
   public List<NodeInfo> allNodes() {
-    if (!hasNodes6 || nodes6.isEmpty()) {
-      return nodes;
+    CompactNodes v4 = nodes();
+    if (nodes6 == null || nodes6.isEmpty()) {
+      return v4;
     }
-    if (nodes.isEmpty()) {
+    if (v4.isEmpty()) {
       return nodes6;
     }
-    java.util.ArrayList<NodeInfo> all = new java.util.ArrayList<>(nodes.size() + nodes6.size());
-    all.addAll(nodes);
+    java.util.ArrayList<NodeInfo> all = new java.util.ArrayList<>(v4.size() + nodes6.size());
+    all.addAll(v4);
     all.addAll(nodes6);
     return all;
   }
 
   @Override
   public String toString() {
-    return "Response[t=" + transactionId + ", id=" + id + ", nodes=" + nodes.size()
-        + ", nodes6=" + nodes6.size() + ", values=" + values.size()
+    return "Response[t=" + transactionId + ", id=" + id + ", nodes=" + nodes().size()
+        + ", nodes6=" + nodes6().size() + ", values=" + values().size()
         + (token != null ? ", token" : "") + "]";
   }
 
@@ -362,7 +413,8 @@ public final class Response implements KrpcMessage {
     }
 
     public Response build() {
-      return new Response(this);
+      Rare rare = Rare.noneIn(this) ? null : new Rare(this);
+      return new Response(transactionId, version, externalIp, id, nodes, nodes6, values, token, rare);
     }
   }
 }

@@ -1,27 +1,30 @@
 package dev.jdht.krpc.wire;
 
-import java.util.AbstractList;
 import java.util.List;
-import java.util.RandomAccess;
 
 /**
  * A read-only list view of a compact node info string ({@code nodes}: 26 bytes each, or {@code
  * nodes6}: 38 bytes each). Elements are materialised on {@link #get(int)}; nothing is copied up
  * front. Any number of entries is allowed (real nodes send 90 and more).
  */
-public final class CompactNodes extends AbstractList<NodeInfo> implements RandomAccess {
+public final class CompactNodes extends ReadOnlyList<NodeInfo> {
   private static final CompactNodes EMPTY4 = new CompactNodes(new byte[0], 0, 0, NodeInfo.COMPACT_V4);
 
   private final byte[] src;
   private final int off;
-  private final int count;
-  private final int stride;
+  // the entry count times two, plus one for 38-byte (IPv6) entries: one field instead of two
+  // keeps a view at 24 bytes (one is made per decoded response)
+  private final int countAndFamily;
 
   private CompactNodes(byte[] src, int off, int count, int stride) {
     this.src = src;
     this.off = off;
-    this.count = count;
-    this.stride = stride;
+    this.countAndFamily = count << 1 | (stride == NodeInfo.COMPACT_V6 ? 1 : 0);
+  }
+
+  /** Bytes per entry: 26 or 38. */
+  private int stride() {
+    return (countAndFamily & 1) == 0 ? NodeInfo.COMPACT_V4 : NodeInfo.COMPACT_V6;
   }
 
   /** A view of {@code len} bytes of 26-byte (IPv4) or 38-byte (IPv6) entries. */
@@ -52,57 +55,58 @@ public final class CompactNodes extends AbstractList<NodeInfo> implements Random
   }
 
   public boolean isIpv6() {
-    return stride == NodeInfo.COMPACT_V6;
+    return (countAndFamily & 1) != 0;
   }
 
   @Override
   public NodeInfo get(int i) {
-    if (i < 0 || i >= count) {
-      throw new IndexOutOfBoundsException(i);
-    }
+    checkIndex(i);
+    int stride = stride();
     return NodeInfo.fromCompact(src, off + i * stride, stride);
   }
 
   /** The id of entry {@code i}, without building its address. */
   public NodeId idAt(int i) {
-    if (i < 0 || i >= count) {
-      throw new IndexOutOfBoundsException(i);
-    }
-    return NodeId.of(src, off + i * stride);
+    checkIndex(i);
+    return NodeId.of(src, off + i * stride());
   }
 
   /**
    * The address and port of entry {@code i}, without building its id or a {@link NodeInfo}.
    */
   public PeerAddress addressAt(int i) {
-    if (i < 0 || i >= count) {
-      throw new IndexOutOfBoundsException(i);
-    }
+    checkIndex(i);
+    int stride = stride();
     return PeerAddress.fromCompact(src, off + i * stride + NodeId.LENGTH, stride - NodeId.LENGTH);
   }
 
   /** The port of entry {@code i}. */
   public int portAt(int i) {
-    if (i < 0 || i >= count) {
-      throw new IndexOutOfBoundsException(i);
-    }
+    checkIndex(i);
+    int stride = stride();
     int p = off + i * stride + stride - 2;
     return (src[p] & 0xff) << 8 | (src[p + 1] & 0xff);
   }
 
+  private void checkIndex(int i) {
+    if (i < 0 || i >= countAndFamily >> 1) {
+      throw new IndexOutOfBoundsException(i);
+    }
+  }
+
   @Override
   public int size() {
-    return count;
+    return countAndFamily >> 1;
   }
 
   /** Number of bytes of the compact form. */
   public int byteLength() {
-    return count * stride;
+    return size() * stride();
   }
 
   /** Writes the compact bytes at {@code dstOff}. */
   public void copyTo(byte[] dst, int dstOff) {
-    System.arraycopy(src, off, dst, dstOff, count * stride);
+    System.arraycopy(src, off, dst, dstOff, byteLength());
   }
 
   byte[] source() {
