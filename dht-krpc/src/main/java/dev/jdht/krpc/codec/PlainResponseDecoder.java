@@ -7,6 +7,9 @@ import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
 import dev.jdht.krpc.wire.TransactionId;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -29,23 +32,59 @@ import java.util.Arrays;
  * <p>Stateless and thread-safe. Never throws on any input.
  */
 final class PlainResponseDecoder {
-  // body keys, in canonical order
-  private static final int ID = 1;
-  private static final int NODES = 2;
-  private static final int NODES6 = 3;
-  private static final int TOKEN = 4;
-  private static final int VALUES = 5;
-  // top-level keys, in canonical order
-  private static final int IP = 1;
-  private static final int R = 2;
-  private static final int T = 3;
-  private static final int V = 4;
-  private static final int Y = 5;
+  // little-endian views of byte sequences: the keys (with their length prefixes) this path
+  // expects, compared eight bytes at a time
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long IP = pattern("2:ip");
+  private static final long R = pattern("1:rd");
+  private static final long ID = pattern("2:id20:");
+  private static final long NODES = pattern("5:nodes");
+  private static final long NODES6 = pattern("6:nodes6");
+  private static final long TOKEN = pattern("5:token");
+  private static final long VALUES = pattern("6:values");
+  private static final long T = pattern("1:t");
+  private static final long V = pattern("1:v");
+  private static final long Y = pattern("1:y1:re");
 
   /** Longest string length accepted here: no string in a datagram is longer. */
   private static final int MAX_LEN = KrpcCodec.MAX_MESSAGE_SIZE;
 
   private PlainResponseDecoder() {}
+
+  /** Up to 8 ASCII bytes as a little-endian long (compared under {@link #mask}). */
+  private static long pattern(String s) {
+    long v = 0;
+    for (int i = 0; i < s.length(); i++) {
+      v |= (long) (s.charAt(i) & 0xff) << (8 * i);
+    }
+    return v;
+  }
+
+  /** A mask of the low {@code n} bytes (1 to 8). */
+  private static long mask(int n) {
+    return n == 8 ? -1L : (1L << (8 * n)) - 1;
+  }
+
+  /**
+   * True if the {@code n} bytes at {@code p} (all before {@code end}) are those of {@code
+   * pattern}.
+   */
+  private static boolean match(byte[] b, int p, int end, long pattern, int n) {
+    if (n > end - p) {
+      return false;
+    }
+    if (p <= b.length - 8) {
+      return ((long) LONG_LE.get(b, p) & mask(n)) == pattern;
+    }
+    for (int i = 0; i < n; i++) { // near the end of the array: byte by byte
+      if (b[p + i] != (byte) (pattern >>> (8 * i))) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * Reads a byte string header at {@code p}: returns its content's absolute offset in the high
@@ -92,46 +131,16 @@ final class PlainResponseDecoder {
     return (int) s;
   }
 
-  /** The rank of a body key of length {@code n} at {@code k}, or 0 if not one of ours. */
-  private static int bodyKey(byte[] b, int k, int n) {
-    switch (n) {
-      case 2:
-        return b[k] == 'i' && b[k + 1] == 'd' ? ID : 0;
-      case 5:
-        if (b[k] == 'n') {
-          return b[k + 1] == 'o' && b[k + 2] == 'd' && b[k + 3] == 'e' && b[k + 4] == 's' ? NODES : 0;
-        }
-        return b[k] == 't' && b[k + 1] == 'o' && b[k + 2] == 'k' && b[k + 3] == 'e' && b[k + 4] == 'n'
-            ? TOKEN : 0;
-      case 6:
-        if (b[k] == 'n') {
-          return b[k + 1] == 'o' && b[k + 2] == 'd' && b[k + 3] == 'e' && b[k + 4] == 's'
-              && b[k + 5] == '6' ? NODES6 : 0;
-        }
-        return b[k] == 'v' && b[k + 1] == 'a' && b[k + 2] == 'l' && b[k + 3] == 'u' && b[k + 4] == 'e'
-            && b[k + 5] == 's' ? VALUES : 0;
-      default:
-        return 0;
+  /** A copy of {@code n} bytes at {@code o} (short ones, like tokens, without a copy call). */
+  private static byte[] copy(byte[] b, int o, int n) {
+    if (n > 16) {
+      return Arrays.copyOfRange(b, o, o + n);
     }
-  }
-
-  /** The rank of a top-level key of length {@code n} at {@code k}, or 0 if not one of ours. */
-  private static int topKey(byte[] b, int k, int n) {
-    if (n == 1) {
-      switch (b[k]) {
-        case 'r':
-          return R;
-        case 't':
-          return T;
-        case 'v':
-          return V;
-        case 'y':
-          return Y;
-        default:
-          return 0;
-      }
+    byte[] c = new byte[n];
+    for (int i = 0; i < n; i++) {
+      c[i] = b[o + i];
     }
-    return n == 2 && b[k] == 'i' && b[k + 1] == 'p' ? IP : 0;
+    return c;
   }
 
   /** Decodes the slice if it has the accepted shape, else returns null. */
@@ -141,148 +150,101 @@ final class PlainResponseDecoder {
       return null;
     }
     int p = off + 1;
-    int rank = 0;
-    TransactionId t = null;
-    byte[] version = null;
     PeerAddress ip = null;
-    boolean isResponse = false;
-    // the body
-    NodeId id = null;
+    if (match(b, p, end, IP, 4)) {
+      long v = string(b, p + 4, end);
+      if (v < 0 || (len(v) != PeerAddress.COMPACT_V4 && len(v) != PeerAddress.COMPACT_V6)) {
+        return null;
+      }
+      ip = PeerAddress.fromCompact(b, at(v), len(v));
+      p = at(v) + len(v);
+    }
+    if (!match(b, p, end, R, 4)) {
+      return null;
+    }
+    p += 4;
+    // the body: id first, then optional nodes, nodes6, token, values
+    if (!match(b, p, end, ID, 7) || NodeId.LENGTH > end - (p + 7)) {
+      return null;
+    }
+    NodeId id = NodeId.of(b, p + 7);
+    p += 7 + NodeId.LENGTH;
     CompactNodes nodes = null;
+    if (match(b, p, end, NODES, 7)) {
+      long v = string(b, p + 7, end);
+      if (v < 0 || len(v) % NodeInfo.COMPACT_V4 != 0) {
+        return null;
+      }
+      nodes = CompactNodes.view(b, at(v), len(v), false);
+      p = at(v) + len(v);
+    }
     CompactNodes nodes6 = null;
+    if (match(b, p, end, NODES6, 8)) {
+      long v = string(b, p + 8, end);
+      if (v < 0 || len(v) % NodeInfo.COMPACT_V6 != 0) {
+        return null;
+      }
+      nodes6 = CompactNodes.view(b, at(v), len(v), true);
+      p = at(v) + len(v);
+    }
     byte[] token = null;
-    CompactPeers values = null;
-    while (true) {
-      if (p >= end) {
-        return null;
-      }
-      if (b[p] == 'e') {
-        p++;
-        break;
-      }
-      long k = string(b, p, end);
-      if (k < 0) {
-        return null;
-      }
-      int key = topKey(b, at(k), len(k));
-      if (key <= rank) { // not ours, or out of order
-        return null;
-      }
-      rank = key;
-      p = at(k) + len(k);
-      if (key == R) {
-        if (p >= end || b[p] != 'd') {
-          return null;
-        }
-        p++;
-        int bodyRank = 0;
-        while (true) {
-          if (p >= end) {
-            return null;
-          }
-          if (b[p] == 'e') {
-            p++;
-            break;
-          }
-          long bk = string(b, p, end);
-          if (bk < 0) {
-            return null;
-          }
-          int field = bodyKey(b, at(bk), len(bk));
-          if (field <= bodyRank) {
-            return null;
-          }
-          bodyRank = field;
-          p = at(bk) + len(bk);
-          if (field == VALUES) {
-            if (p >= end || b[p] != 'l') {
-              return null;
-            }
-            p++;
-            CompactPeers.Builder pb = new CompactPeers.Builder(b);
-            while (true) {
-              if (p >= end) {
-                return null;
-              }
-              if (b[p] == 'e') {
-                p++;
-                break;
-              }
-              long v = string(b, p, end);
-              if (v < 0 || (len(v) != PeerAddress.COMPACT_V4 && len(v) != PeerAddress.COMPACT_V6)) {
-                return null;
-              }
-              pb.add(at(v), len(v));
-              p = at(v) + len(v);
-            }
-            values = pb.build();
-            continue;
-          }
-          long v = string(b, p, end);
-          if (v < 0) {
-            return null;
-          }
-          int o = at(v);
-          int n = len(v);
-          p = o + n;
-          switch (field) {
-            case ID:
-              if (n != NodeId.LENGTH) {
-                return null;
-              }
-              id = NodeId.of(b, o);
-              break;
-            case NODES:
-              if (n % NodeInfo.COMPACT_V4 != 0) {
-                return null;
-              }
-              nodes = CompactNodes.view(b, o, n, false);
-              break;
-            case NODES6:
-              if (n % NodeInfo.COMPACT_V6 != 0) {
-                return null;
-              }
-              nodes6 = CompactNodes.view(b, o, n, true);
-              break;
-            default: // TOKEN
-              token = Arrays.copyOfRange(b, o, p);
-              break;
-          }
-        }
-        if (id == null) {
-          return null;
-        }
-        continue;
-      }
-      long v = string(b, p, end);
+    if (match(b, p, end, TOKEN, 7)) {
+      long v = string(b, p + 7, end);
       if (v < 0) {
         return null;
       }
-      int o = at(v);
-      int n = len(v);
-      p = o + n;
-      switch (key) {
-        case IP:
-          if (n != PeerAddress.COMPACT_V4 && n != PeerAddress.COMPACT_V6) {
-            return null;
-          }
-          ip = PeerAddress.fromCompact(b, o, n);
-          break;
-        case T:
-          t = TransactionId.of(b, o, n);
-          break;
-        case V:
-          version = Arrays.copyOfRange(b, o, p);
-          break;
-        default: // Y
-          if (n != 1 || b[o] != 'r') {
-            return null;
-          }
-          isResponse = true;
-          break;
-      }
+      token = copy(b, at(v), len(v));
+      p = at(v) + len(v);
     }
-    if (p != end || !isResponse || t == null || id == null) {
+    CompactPeers values = null;
+    if (match(b, p, end, VALUES, 8)) {
+      p += 8;
+      if (p >= end || b[p] != 'l') {
+        return null;
+      }
+      p++;
+      CompactPeers.Builder pb = new CompactPeers.Builder(b);
+      while (true) {
+        if (p >= end) {
+          return null;
+        }
+        if (b[p] == 'e') {
+          p++;
+          break;
+        }
+        long v = string(b, p, end);
+        if (v < 0 || (len(v) != PeerAddress.COMPACT_V4 && len(v) != PeerAddress.COMPACT_V6)) {
+          return null;
+        }
+        pb.add(at(v), len(v));
+        p = at(v) + len(v);
+      }
+      values = pb.build();
+    }
+    if (p >= end || b[p] != 'e') { // another key, or keys out of order
+      return null;
+    }
+    p++;
+    if (!match(b, p, end, T, 3)) {
+      return null;
+    }
+    long tv = string(b, p + 3, end);
+    if (tv < 0) {
+      return null;
+    }
+    TransactionId t = TransactionId.of(b, at(tv), len(tv));
+    p = at(tv) + len(tv);
+    byte[] version = null;
+    if (match(b, p, end, V, 3)) {
+      long v = string(b, p + 3, end);
+      if (v < 0) {
+        return null;
+      }
+      version = copy(b, at(v), len(v));
+      p = at(v) + len(v);
+    }
+    // "y": "r", the end of the message, and nothing after it
+    if (p != end - 7 || !match(b, p, end, Y, 7)) {
       return null;
     }
     return Response.of(t, version, ip, id, nodes, nodes6, values, token);
