@@ -9,14 +9,15 @@ import bt.bencoding.types.BEString;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
+import dev.jdht.krpc.wire.TransactionId;
 import java.util.Map;
 
 /**
  * Baseline: decodes with bt-bencoding 1.10 ({@code BEParser.readMap()}, a tree of {@code BEMap},
  * {@code BEList}, {@code BEString} and {@code BEInteger}) and reads the same fields into the same
- * values as {@link JdhtReads}: map lookups by key, casts, then our wire types ({@link NodeId},
- * {@link PeerAddress#fromCompact}) on the byte arrays the tree holds.
- * Stateless and thread-safe.
+ * values as {@link JdhtReads}: map lookups by key, casts, then our wire types ({@link
+ * TransactionId#of}, {@link NodeId}, {@link PeerAddress#fromCompact}) on the byte arrays the tree
+ * holds. Stateless and thread-safe.
  */
 public final class BtReads {
   private BtReads() {}
@@ -46,7 +47,7 @@ public final class BtReads {
   /** ping query: t, v, y, q, id. */
   public static void ping(byte[] data, Sink s) {
     Map<String, BEObject<?>> m = decode(data);
-    s.consume(str(m, "t"));
+    s.consume(TransactionId.of(str(m, "t")));
     version(m, s);
     s.consume(y(str(m, "y")));
     s.consume(Methods.of(str(m, "q")));
@@ -57,7 +58,7 @@ public final class BtReads {
   /** find_node response: t, v, y, id, every node. */
   public static void findNodeResponse(byte[] data, Sink s) {
     Map<String, BEObject<?>> m = decode(data);
-    s.consume(str(m, "t"));
+    s.consume(TransactionId.of(str(m, "t")));
     version(m, s);
     s.consume(y(str(m, "y")));
     Map<String, BEObject<?>> r = dict(m, "r");
@@ -68,7 +69,7 @@ public final class BtReads {
   /** get_peers response: t, v, y, id, token, every node, every peer. */
   public static void getPeersResponse(byte[] data, Sink s) {
     Map<String, BEObject<?>> m = decode(data);
-    s.consume(str(m, "t"));
+    s.consume(TransactionId.of(str(m, "t")));
     version(m, s);
     s.consume(y(str(m, "y")));
     Map<String, BEObject<?>> r = dict(m, "r");
@@ -84,7 +85,7 @@ public final class BtReads {
   /** announce_peer query: t, v, y, q, id, implied_port, info_hash, port, token. */
   public static void announcePeer(byte[] data, Sink s) {
     Map<String, BEObject<?>> m = decode(data);
-    s.consume(str(m, "t"));
+    s.consume(TransactionId.of(str(m, "t")));
     version(m, s);
     s.consume(y(str(m, "y")));
     s.consume(Methods.of(str(m, "q")));

@@ -5,6 +5,7 @@ import com.dampcake.bencode.Type;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
+import dev.jdht.krpc.wire.TransactionId;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -14,8 +15,9 @@ import java.util.Map;
  * Baseline: decodes with dampcake bencode 1.4.2 in byte mode ({@code new Bencode(true)}, so byte
  * strings come back as {@link ByteBuffer}s instead of UTF-8-mangled Strings; dictionaries are
  * {@code Map<String, Object>}, lists {@code List<Object>}, integers {@code Long}) and reads the
- * same fields into the same values as {@link JdhtReads}, with our wire types on the arrays behind
- * the buffers. Stateless and thread-safe (the {@code Bencode} instance is immutable).
+ * same fields into the same values as {@link JdhtReads}, with our wire types ({@link
+ * TransactionId#of}, {@link NodeId}, {@link PeerAddress#fromCompact}) on the arrays behind the
+ * buffers. Stateless and thread-safe (the {@code Bencode} instance is immutable).
  */
 public final class DampcakeReads {
   /** Byte mode: strings are decoded to ByteBuffers. */
@@ -55,7 +57,7 @@ public final class DampcakeReads {
   /** ping query: t, v, y, q, id. */
   public static void ping(byte[] data, Sink s) {
     Map<String, Object> m = decode(data);
-    s.consume(str(m, "t"));
+    s.consume(TransactionId.of(str(m, "t")));
     version(m, s);
     s.consume(y(str(m, "y")));
     s.consume(Methods.of(str(m, "q")));
@@ -66,7 +68,7 @@ public final class DampcakeReads {
   /** find_node response: t, v, y, id, every node. */
   public static void findNodeResponse(byte[] data, Sink s) {
     Map<String, Object> m = decode(data);
-    s.consume(str(m, "t"));
+    s.consume(TransactionId.of(str(m, "t")));
     version(m, s);
     s.consume(y(str(m, "y")));
     Map<String, Object> r = dict(m, "r");
@@ -77,7 +79,7 @@ public final class DampcakeReads {
   /** get_peers response: t, v, y, id, token, every node, every peer. */
   public static void getPeersResponse(byte[] data, Sink s) {
     Map<String, Object> m = decode(data);
-    s.consume(str(m, "t"));
+    s.consume(TransactionId.of(str(m, "t")));
     version(m, s);
     s.consume(y(str(m, "y")));
     Map<String, Object> r = dict(m, "r");
@@ -93,7 +95,7 @@ public final class DampcakeReads {
   /** announce_peer query: t, v, y, q, id, implied_port, info_hash, port, token. */
   public static void announcePeer(byte[] data, Sink s) {
     Map<String, Object> m = decode(data);
-    s.consume(str(m, "t"));
+    s.consume(TransactionId.of(str(m, "t")));
     version(m, s);
     s.consume(y(str(m, "y")));
     s.consume(Methods.of(str(m, "q")));

@@ -8,7 +8,7 @@ package dev.jdht.bench.codec;
  * <p>Implementations need not be thread-safe.
  */
 public interface Sink {
-  /** Consumes an object (a byte array, a NodeId, a PeerAddress, a String). */
+  /** Consumes an object (a byte array, a TransactionId, a NodeId, a PeerAddress, a String). */
   void consume(Object o);
 
   /** Consumes an int (an IPv4 address, a port). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.jdht.krpc.codec.KrpcCodec;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.PeerAddress;
+import dev.jdht.krpc.wire.TransactionId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,8 @@ class CodecReadsEquivalenceTest {
     public void consume(Object o) {
       if (o instanceof byte[] b) {
         values.add("bytes " + HexFormat.of().formatHex(b));
+      } else if (o instanceof TransactionId t) {
+        values.add("tid " + t.toHex());
       } else if (o instanceof NodeId id) {
         values.add("id " + id.toHex());
       } else if (o instanceof PeerAddress p) {
@@ -108,7 +111,7 @@ class CodecReadsEquivalenceTest {
 
   @Test
   void pingReadsAgree() throws Exception {
-    List<String> e = List.of("bytes " + hex("aa"), "char q", "string ping",
+    List<String> e = List.of("tid " + hex("aa"), "char q", "string ping",
         "id " + hex("abcdefghij0123456789"));
     assertAllRead(e, CodecFixtures.PING, JdhtReads::ping, BtReads::ping, DampcakeReads::ping);
   }
@@ -116,7 +119,7 @@ class CodecReadsEquivalenceTest {
   @Test
   void findNodeResponseReadsAgree() throws Exception {
     byte[] d = CodecFixtures.FIND_NODE_RESPONSE;
-    List<String> e = new ArrayList<>(List.of("bytes " + hex("`}"), "bytes 5554b512", "char r",
+    List<String> e = new ArrayList<>(List.of("tid " + hex("`}"), "bytes 5554b512", "char r",
         "id 52c128a0ff8433d6b1efd85ac8ad194e3e5ead0d"));
     addNodes(e, after(d, "5:nodes208:", 208));
     assertEquals(4 + 8 * 3, e.size());
@@ -127,7 +130,7 @@ class CodecReadsEquivalenceTest {
   @Test
   void getPeersResponseReadsAgree() throws Exception {
     byte[] d = CodecFixtures.GET_PEERS_RESPONSE;
-    List<String> e = new ArrayList<>(List.of("bytes 06dc", "char r",
+    List<String> e = new ArrayList<>(List.of("tid 06dc", "char r",
         "id " + HexFormat.of().formatHex(after(d, "2:id20:", 20)), "bytes 2476e14793449c93"));
     addNodes(e, after(d, "5:nodes208:", 208));
     e.add("peer " + PeerAddress.fromCompact(HexFormat.of().parseHex("5fdaa1f4cb22"), 0, 6));
@@ -139,7 +142,7 @@ class CodecReadsEquivalenceTest {
 
   @Test
   void announcePeerReadsAgree() throws Exception {
-    List<String> e = List.of("bytes " + hex("aa"), "char q", "string announce_peer",
+    List<String> e = List.of("tid " + hex("aa"), "char q", "string announce_peer",
         "id " + hex("abcdefghij0123456789"), "boolean true", "id " + hex("mnopqrstuvwxyz123456"),
         "int 6881", "bytes " + hex("aoeusnth"));
     assertAllRead(e, CodecFixtures.ANNOUNCE_PEER, JdhtReads::announcePeer, BtReads::announcePeer,
