@@ -78,7 +78,11 @@ final class PlainResponseDecoder {
     if (p <= b.length - 8) {
       return ((long) LONG_LE.get(b, p) & mask(n)) == pattern;
     }
-    for (int i = 0; i < n; i++) { // near the end of the array: byte by byte
+    int q = p + n - 8; // near the end of the array (so n < 8): the eight bytes ending there
+    if (q >= 0) {
+      return (long) LONG_LE.get(b, q) >>> (8 * (8 - n)) == pattern;
+    }
+    for (int i = 0; i < n; i++) { // an array shorter than eight bytes
       if (b[p + i] != (byte) (pattern >>> (8 * i))) {
         return false;
       }
@@ -131,18 +135,6 @@ final class PlainResponseDecoder {
     return (int) s;
   }
 
-  /** A copy of {@code n} bytes at {@code o} (short ones, like tokens, without a copy call). */
-  private static byte[] copy(byte[] b, int o, int n) {
-    if (n > 16) {
-      return Arrays.copyOfRange(b, o, o + n);
-    }
-    byte[] c = new byte[n];
-    for (int i = 0; i < n; i++) {
-      c[i] = b[o + i];
-    }
-    return c;
-  }
-
   /** Decodes the slice if it has the accepted shape, else returns null. */
   static Response tryDecode(byte[] b, int off, int length) {
     int end = off + length;
@@ -193,7 +185,7 @@ final class PlainResponseDecoder {
       if (v < 0) {
         return null;
       }
-      token = copy(b, at(v), len(v));
+      token = Arrays.copyOfRange(b, at(v), at(v) + len(v));
       p = at(v) + len(v);
     }
     CompactPeers values = null;
@@ -240,7 +232,7 @@ final class PlainResponseDecoder {
       if (v < 0) {
         return null;
       }
-      version = copy(b, at(v), len(v));
+      version = Arrays.copyOfRange(b, at(v), at(v) + len(v));
       p = at(v) + len(v);
     }
     // "y": "r", the end of the message, and nothing after it
