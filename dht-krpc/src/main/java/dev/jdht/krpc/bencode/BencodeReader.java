@@ -15,15 +15,15 @@ import java.util.Set;
  * strings and must not repeat (unsorted keys are accepted). All offsets reported in errors are
  * relative to the start of the slice.
  *
- * <p>Not thread-safe; one reader decodes one value.
+ * <p>Not thread-safe; one reader decodes one value at a time ({@link #reset} starts another).
  */
 public final class BencodeReader {
   /** Default nesting limit: far deeper than any KRPC message, shallow enough for any stack. */
   public static final int DEFAULT_MAX_DEPTH = 32;
 
-  private final byte[] buf;
-  private final int base;
-  private final int end;
+  private byte[] buf;
+  private int base;
+  private int end;
   private final int maxDepth;
   private int pos;
   private int depth;
@@ -53,9 +53,7 @@ public final class BencodeReader {
   }
 
   public BencodeReader(byte[] buf, int off, int len, int maxDepth) {
-    if (off < 0 || len < 0 || off > buf.length - len) {
-      throw new IllegalArgumentException("slice out of bounds");
-    }
+    checkSlice(buf, off, len);
     if (maxDepth < 1 || maxDepth > 512) {
       throw new IllegalArgumentException("maxDepth must be 1..512");
     }
@@ -65,6 +63,35 @@ public final class BencodeReader {
     this.end = off + len;
     this.maxDepth = maxDepth;
     levels = new int[LEVEL * Math.min(maxDepth, 4)];
+  }
+
+  private static void checkSlice(byte[] buf, int off, int len) {
+    if (off < 0 || len < 0 || off > buf.length - len) {
+      throw new IllegalArgumentException("slice out of bounds");
+    }
+  }
+
+  /**
+   * Starts reading another slice, as a new reader with the same depth limit would, keeping this
+   * reader's buffers: a reader reused for every datagram of a thread allocates nothing per
+   * message. Whatever was being read is forgotten.
+   *
+   * @throws IllegalArgumentException if the slice is out of the array's bounds
+   */
+  public void reset(byte[] buf, int off, int len) {
+    checkSlice(buf, off, len);
+    this.buf = buf;
+    this.base = off;
+    this.pos = off;
+    this.end = off + len;
+    depth = 0;
+    topIsDict = false;
+    if (keySets != null) {
+      Arrays.fill(keySets, null);
+    }
+    strLen = 0;
+    keyOff = 0;
+    keyLen = 0;
   }
 
   /** The underlying array (byte strings are offsets into it). */

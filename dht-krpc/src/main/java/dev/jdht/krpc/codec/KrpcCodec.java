@@ -82,19 +82,32 @@ public final class KrpcCodec {
     return decode(data, 0, data.length);
   }
 
-  /** Decodes one KRPC message that spans exactly the slice. */
+  /**
+   * Decodes one KRPC message that spans exactly the slice. A thread that decodes many messages
+   * can use a {@link KrpcDecoder} instead, which gives the same results and reuses its reader.
+   */
   public static KrpcMessage decode(byte[] buf, int off, int len) throws DecodeException {
+    KrpcMessage m = decodeFast(buf, off, len);
+    return m != null ? m : decode(new BencodeReader(buf, off, len, MAX_DEPTH), buf, off, len);
+  }
+
+  /**
+   * The checks and fast path that come before a reader is needed: the message, or null if the
+   * general path must decode it.
+   */
+  static KrpcMessage decodeFast(byte[] buf, int off, int len) throws DecodeException {
     if (len > MAX_MESSAGE_SIZE) {
       throw new DecodeException("message larger than " + MAX_MESSAGE_SIZE + " bytes", 0);
     }
     if (off >= 0 && len >= 0 && off <= buf.length - len) {
       // plain responses in canonical order, the bulk of what a node receives, take a direct path
-      Response plain = PlainResponseDecoder.tryDecode(buf, off, len);
-      if (plain != null) {
-        return plain;
-      }
+      return PlainResponseDecoder.tryDecode(buf, off, len);
     }
-    BencodeReader r = new BencodeReader(buf, off, len, MAX_DEPTH);
+    return null;
+  }
+
+  /** The general path: {@code r} is a fresh or reset reader over exactly the slice. */
+  static KrpcMessage decode(BencodeReader r, byte[] buf, int off, int len) throws DecodeException {
     if (len == 0 || buf[off] != 'd') {
       throw r.error("a KRPC message must be a dictionary");
     }
