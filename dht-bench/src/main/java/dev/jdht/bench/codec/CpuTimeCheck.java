@@ -45,7 +45,8 @@ public final class CpuTimeCheck {
         "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
     Sink s = new BlackholeSink(bh);
     Map<String, Op> cases = new LinkedHashMap<>();
-    cases.put("getPeersResponse_jdht", () -> JdhtReads.getPeersResponse(gp, s));
+    JdhtReads ours = new JdhtReads();
+    cases.put("getPeersResponse_jdht", () -> ours.getPeersResponse(gp, s));
     cases.put("getPeersDecodeOnly_jdht", () -> s.consume(KrpcCodec.decode(gp)));
     cases.put("getPeersResponse_dampcake", () -> DampcakeReads.getPeersResponse(gp, s));
     cases.put("getPeersDecodeOnly_dampcake",

@@ -113,7 +113,7 @@ class CodecReadsEquivalenceTest {
   void pingReadsAgree() throws Exception {
     List<String> e = List.of("tid " + hex("aa"), "char q", "string ping",
         "id " + hex("abcdefghij0123456789"));
-    assertAllRead(e, CodecFixtures.PING, JdhtReads::ping, BtReads::ping, DampcakeReads::ping);
+    assertAllRead(e, CodecFixtures.PING, new JdhtReads()::ping, BtReads::ping, DampcakeReads::ping);
   }
 
   @Test
@@ -123,7 +123,7 @@ class CodecReadsEquivalenceTest {
         "id 52c128a0ff8433d6b1efd85ac8ad194e3e5ead0d"));
     addNodes(e, after(d, "5:nodes208:", 208));
     assertEquals(4 + 8 * 3, e.size());
-    assertAllRead(e, d, JdhtReads::findNodeResponse, BtReads::findNodeResponse,
+    assertAllRead(e, d, new JdhtReads()::findNodeResponse, BtReads::findNodeResponse,
         DampcakeReads::findNodeResponse);
   }
 
@@ -136,7 +136,7 @@ class CodecReadsEquivalenceTest {
     e.add("peer " + PeerAddress.fromCompact(HexFormat.of().parseHex("5fdaa1f4cb22"), 0, 6));
     e.add("peer " + PeerAddress.fromCompact(HexFormat.of().parseHex("b2e82783121f"), 0, 6));
     assertEquals(4 + 8 * 3 + 2, e.size());
-    assertAllRead(e, d, JdhtReads::getPeersResponse, BtReads::getPeersResponse,
+    assertAllRead(e, d, new JdhtReads()::getPeersResponse, BtReads::getPeersResponse,
         DampcakeReads::getPeersResponse);
   }
 
@@ -145,7 +145,7 @@ class CodecReadsEquivalenceTest {
     List<String> e = List.of("tid " + hex("aa"), "char q", "string announce_peer",
         "id " + hex("abcdefghij0123456789"), "boolean true", "id " + hex("mnopqrstuvwxyz123456"),
         "int 6881", "bytes " + hex("aoeusnth"));
-    assertAllRead(e, CodecFixtures.ANNOUNCE_PEER, JdhtReads::announcePeer, BtReads::announcePeer,
+    assertAllRead(e, CodecFixtures.ANNOUNCE_PEER, new JdhtReads()::announcePeer, BtReads::announcePeer,
         DampcakeReads::announcePeer);
   }
 
