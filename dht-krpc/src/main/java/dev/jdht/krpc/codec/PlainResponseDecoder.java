@@ -96,16 +96,24 @@ final class PlainResponseDecoder {
    * content fits before {@code end}.
    */
   private static long string(byte[] b, int p, int end) {
-    if (p >= end) {
+    if (p >= end - 1) { // a length needs a digit and ':'
       return -1;
     }
     int n = b[p] - '0';
     if (n < 0 || n > 9) {
       return -1;
     }
-    p++;
-    if (n != 0) { // "0:" is the only length that may start with 0
-      while (p < end) {
+    if (b[p + 1] == ':') { // one digit: most lengths here
+      p += 2;
+    } else {
+      if (n == 0) { // "0:" is the only length that may start with 0
+        return -1;
+      }
+      p++;
+      while (true) {
+        if (p >= end) {
+          return -1;
+        }
         int d = b[p] - '0';
         if (d < 0 || d > 9) {
           break;
@@ -116,11 +124,11 @@ final class PlainResponseDecoder {
         }
         p++;
       }
+      if (b[p] != ':') {
+        return -1;
+      }
+      p++;
     }
-    if (p >= end || b[p] != ':') {
-      return -1;
-    }
-    p++;
     if (n > end - p) {
       return -1;
     }

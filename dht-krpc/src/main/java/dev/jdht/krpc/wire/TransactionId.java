@@ -1,5 +1,8 @@
 package dev.jdht.krpc.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -11,6 +14,9 @@ import java.util.HexFormat;
  * their bytes.
  */
 public final class TransactionId {
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   /** Longest id held inline. */
   private static final int INLINE_MAX = 7;
 
@@ -42,6 +48,10 @@ public final class TransactionId {
 
   /** Copies {@code len} bytes at {@code off}. */
   public static TransactionId of(byte[] b, int off, int len) {
+    if (len > 0 && len <= INLINE_MAX && off >= 0 && off <= b.length - 8) {
+      // room for one 8-byte load: keep its first len bytes
+      return new TransactionId((long) len << 56 | (long) LONG_BE.get(b, off) >>> (64 - 8 * len), null);
+    }
     if (len >= 0 && len <= INLINE_MAX && off >= 0 && off <= b.length - len) {
       return new TransactionId(pack(b, off, len), null);
     }
