@@ -155,6 +155,7 @@ function makeRng (seed) {
 }
 
 function round3 (x) { return Math.round(x * 1000) / 1000 }
+function round6 (x) { return Math.round(x * 1e6) / 1e6 }
 
 function toJsonable (v, depth = 0) {
   if (depth > 6) return '...'
@@ -564,6 +565,7 @@ const commands = {
     // until_done: one lookup; reply when it ends, with its own figures (queries = get_peers sent
     // for this infohash, responses/timeouts/errors of those, time to first peer and to done)
     const untilDone = !!msg.until_done
+    const p0 = performance.now() // sub-millisecond clock for the trace
     const trace = untilDone ? { first_peer_s: null, done_s: null, queries: 0, responses: 0, timeouts: 0, errors: 0, completed: false } : null
     if (trace) {
       if (n.traces.has(hex)) throw new Error('a traced get_peers for this infohash is already running on this node')
@@ -575,7 +577,7 @@ const commands = {
       // src is the replying node, or null when the peer came from this node's own store
       const source = src ? `${src.host || src.address}:${src.port}` : 'local'
       // time to first peer counts peers from other nodes only, not from this node's own store
-      if (trace && trace.first_peer_s === null && src) trace.first_peer_s = (Date.now() - t0) / 1000
+      if (trace && trace.first_peer_s === null && src) trace.first_peer_s = round6((performance.now() - p0) / 1000)
       if (seen.has(k)) {
         if (from[k] === 'local' && src) from[k] = source
         return
@@ -602,7 +604,7 @@ const commands = {
         if (finished) return
         if (trace) {
           trace.completed = true
-          trace.done_s = (Date.now() - t0) / 1000
+          trace.done_s = round6((performance.now() - p0) / 1000)
           finish()
           return
         }

@@ -330,8 +330,10 @@ class GetPeersOp(Op):
     per-lookup figures taken from libtorrent's DHT log: the traversal is the
     first one logged "NEW target: <infohash>" after the call, "INVOKE" lines
     are queries sent, "RESPONSE" replies used, "1ST_TIMEOUT"/"TIMEOUT" short
-    and full timeouts.  Times are measured when the alerts are popped, so they
-    are late by up to --poll-ms.
+    and full timeouts.  Times are measured when the alerts are popped: in a
+    --trace-lookups process of one node the loop waits on libtorrent's alert
+    queue and pops them as they are posted; otherwise they are late by up to
+    --poll-ms.
     """
 
     def __init__(self, daemon, msg, node, ih, timeout, min_peers, interval, until_done=False):
@@ -613,13 +615,20 @@ class Daemon:
         if self.boot_contacts:
             self.schedule_followup(list(self.nodes), 1.0)
         poll = self.args.poll_ms / 1000.0
+        # a traced probe of one session waits on libtorrent itself, so that alerts (and the
+        # times taken from them) are handled when they are posted, not at the next poll
+        waiter = self.nodes[0].ses if self.args.trace_lookups and len(self.nodes) == 1 else None
         while True:
             now = time.monotonic()
             if now >= self.deadline:
                 log("max lifetime reached, exiting")
                 self.shutdown(2)
             try:
-                line = self.cmds.get(timeout=poll)
+                if waiter is not None:
+                    waiter.wait_for_alert(max(1, int(self.args.poll_ms)))
+                    line = self.cmds.get_nowait()
+                else:
+                    line = self.cmds.get(timeout=poll)
                 while True:
                     if line is None:
                         self.shutdown(0)

@@ -5,6 +5,7 @@ import static dev.jdht.interop.InteropProcess.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdht.core.api.Dht;
+import dev.jdht.core.api.DhtStats;
 import dev.jdht.core.api.LookupReport;
 import dev.jdht.krpc.wire.NodeId;
 import java.io.IOException;
@@ -73,9 +74,12 @@ public final class LookupComparison {
     }
   }
 
-  /** One lookup by one implementation. {@code firstPeerMs} is NaN when no peer was found. */
+  /**
+   * One lookup by one implementation. {@code firstPeerMs} is NaN when no peer was found; {@code
+   * resent} counts our retransmitted queries (NaN for the others, which do not retransmit).
+   */
   record Sample(String impl, String infohash, boolean found, double firstPeerMs, double doneMs, int queries,
-      int responses, int timeouts, boolean completed) {}
+      int responses, int timeouts, boolean completed, double resent) {}
 
   private final Options o;
   private final Random random;
@@ -167,11 +171,15 @@ public final class LookupComparison {
     everyone.addAll(List.of(ourId, ltId, btId));
     Set<NodeId> probes = Set.of(ourId, ltId, btId);
     List<NodeId> ihs = new ArrayList<>();
-    while (ihs.size() < o.infohashes) {
+    for (int tries = 0; ihs.size() < o.infohashes; tries++) {
+      if (tries > 100_000) {
+        throw new IllegalStateException("cannot find infohashes far from the probes: network too small");
+      }
       NodeId ih = NodeId.random(random);
       List<NodeId> byDistance = new ArrayList<>(everyone);
       byDistance.sort(ih::compareDistance);
-      if (byDistance.subList(0, 16).stream().noneMatch(probes::contains)) {
+      // no probe among the 10 closest nodes (libtorrent stores on the 8 closest)
+      if (byDistance.subList(0, 10).stream().noneMatch(probes::contains)) {
         ihs.add(ih);
       }
     }
@@ -224,15 +232,19 @@ public final class LookupComparison {
         btProbe.readyLine().path("version").asText());
     System.out.println(table);
     Path raw = logs.resolve("samples.csv");
-    List<String> lines = new ArrayList<>(List.of("impl,infohash,found,first_peer_ms,done_ms,queries,responses,timeouts,completed"));
+    List<String> lines =
+        new ArrayList<>(List.of("impl,infohash,found,first_peer_ms,done_ms,queries,responses,timeouts,completed,resent"));
     for (Sample s : samples) {
-      lines.add(String.format(Locale.ROOT, "%s,%s,%s,%.2f,%.2f,%d,%d,%d,%s", s.impl, s.infohash, s.found, s.firstPeerMs,
-          s.doneMs, s.queries, s.responses, s.timeouts, s.completed));
+      lines.add(String.format(Locale.ROOT, "%s,%s,%s,%.3f,%.3f,%d,%d,%d,%s,%.0f", s.impl, s.infohash, s.found,
+          s.firstPeerMs, s.doneMs, s.queries, s.responses, s.timeouts, s.completed, s.resent));
     }
     Files.write(raw, lines, StandardCharsets.UTF_8);
     say("raw samples: %s; total %.1f s", raw, (System.nanoTime() - t0) / 1e9);
     if (o.out != null) {
-      Files.writeString(o.out, table, StandardCharsets.UTF_8);
+      Path out = o.out.toAbsolutePath();
+      Files.createDirectories(out.getParent());
+      Files.writeString(out, table, StandardCharsets.UTF_8);
+      say("table written to %s", out);
     }
   }
 
@@ -265,11 +277,17 @@ public final class LookupComparison {
   }
 
   private static Sample ours(Dht dht, NodeId ih, String want) throws Exception {
+    DhtStats s0 = dht.stats().get(10, TimeUnit.SECONDS);
     LookupReport r = dht.getPeers(ih, p -> {}).get(120, TimeUnit.SECONDS);
+    DhtStats s1 = dht.stats().get(10, TimeUnit.SECONDS);
+    // datagrams we sent meanwhile that were neither replies (one per query received) nor new
+    // queries: retransmissions (DhtNode resends an unanswered query once, at the soft timeout)
+    long resent = (s1.datagramsOut() - s0.datagramsOut()) - (s1.totalQueriesIn() - s0.totalQueriesIn())
+        - (s1.totalQueriesOut() - s0.totalQueriesOut());
     boolean found = r.peers().stream().anyMatch(p -> p.toString().equals(want));
     double first = r.timeToFirstPeer() == null ? Double.NaN : r.timeToFirstPeer().toNanos() / 1e6;
     return new Sample("jdht", ih.toHex(), found, first, r.timeToDone().toNanos() / 1e6, r.queriesSent(),
-        r.responses(), r.timeouts(), !r.cancelled());
+        r.responses(), r.timeouts(), !r.cancelled(), resent);
   }
 
   private static Sample libtorrent(InteropProcess p, NodeId ih, String want) throws Exception {
@@ -280,7 +298,7 @@ public final class LookupComparison {
     return new Sample("libtorrent", ih.toHex(), Interop.strings(r.path("peers")).contains(want),
         ms(t.path("first_peer_s")), t.path("completed").asBoolean() ? ms(t.path("done_s")) : Double.NaN,
         t.path("invoked").asInt(), t.path("responses").asInt(), t.path("timeouts").asInt(),
-        t.path("completed").asBoolean());
+        t.path("completed").asBoolean(), Double.NaN);
   }
 
   private static Sample bittorrentDht(InteropProcess p, NodeId ih, String want) throws Exception {
@@ -295,7 +313,7 @@ public final class LookupComparison {
     return new Sample("bittorrent-dht", ih.toHex(), found,
         ms(t.path("first_peer_s")), t.path("completed").asBoolean() ? ms(t.path("done_s")) : Double.NaN,
         t.path("queries").asInt(), t.path("responses").asInt(), t.path("timeouts").asInt(),
-        t.path("completed").asBoolean());
+        t.path("completed").asBoolean(), Double.NaN);
   }
 
   private static double ms(JsonNode seconds) {
@@ -334,7 +352,12 @@ public final class LookupComparison {
     row(sb, "queries sent, median", impls, samples, s -> fmt(percentile(s, x -> x.queries, 50)));
     row(sb, "queries sent, p95", impls, samples, s -> fmt(percentile(s, x -> x.queries, 95)));
     row(sb, "responses, median", impls, samples, s -> fmt(percentile(s, x -> x.responses, 50)));
-    row(sb, "timeouts, median", impls, samples, s -> fmt(percentile(s, x -> x.timeouts, 50)));
+    row(sb, "timeouts, median / total", impls, samples,
+        s -> fmt(percentile(s, x -> x.timeouts, 50)) + " / " + s.stream().mapToInt(Sample::timeouts).sum());
+    row(sb, "retransmitted queries, total", impls, samples, s -> {
+      double sum = s.stream().mapToDouble(Sample::resent).sum();
+      return Double.isNaN(sum) ? "n/a" : fmt(sum);
+    });
     return sb.toString();
   }
 

@@ -334,14 +334,18 @@ class MixedNetworkIT {
     }
     // every query they sent reached us (and was answered: assertWeAcceptedTheirMessages); their
     // background refreshes may query us while we read the counters, so read until it is quiet
-    long theirs = -1;
-    long before = -2;
-    long after = -3;
-    for (int i = 0; i < 20 && !(before == after && theirs == after); i++) {
+    long theirs;
+    long before;
+    long after;
+    int reads = 0;
+    do {
+      if (reads++ > 0) {
+        Thread.sleep(200);
+      }
       before = dht.stats().get(10, TimeUnit.SECONDS).totalQueriesIn();
       theirs = Checks.traffic(lt, ours).theirQueries() + Checks.traffic(bt, ours).theirQueries();
       after = dht.stats().get(10, TimeUnit.SECONDS).totalQueriesIn();
-    }
+    } while (!(before == after && theirs == after) && reads < 20);
     assertEquals(theirs, after, "queries they sent us vs queries we received");
     // our queries reached them and were answered
     assertTrue(ltT.ourQueries() > 0 && btT.ourQueries() > 0);
