@@ -24,6 +24,7 @@ import dev.jdht.krpc.bencode.BValue;
 import dev.jdht.krpc.bencode.BencodeWriter;
 import dev.jdht.krpc.codec.DecodeException;
 import dev.jdht.krpc.codec.KrpcCodec;
+import dev.jdht.krpc.codec.KrpcDecoder;
 import dev.jdht.krpc.message.ErrorMessage;
 import dev.jdht.krpc.message.KrpcMessage;
 import dev.jdht.krpc.message.Query;
@@ -87,6 +88,7 @@ public final class DhtNode {
   private final Set<LookupRun> lookups = new LinkedHashSet<>();
   private final Counters counters = new Counters();
   private final BencodeWriter writer = new BencodeWriter(2048);
+  private final KrpcDecoder decoder = new KrpcDecoder();
   private final QueryMeta meta;
   private TimerQueue.Timer expiryTimer;
   private TimerQueue.Timer maintenanceTimer;
@@ -364,7 +366,7 @@ public final class DhtNode {
       byte[] copy = Arrays.copyOfRange(buf, off, off + len);
       KrpcMessage msg;
       try {
-        msg = KrpcCodec.decode(copy, 0, len);
+        msg = decoder.decode(copy, 0, len);
       } catch (DecodeException e) {
         counters.droppedMalformed++;
         if (e.messageType() == 'q' && e.transactionId() != null) {
