@@ -10,11 +10,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,18 +146,11 @@ public final class AnnounceCommand implements Callable<Integer> {
   }
 
   private AnnounceReport once(Dht dht, int p, long deadline) {
-    try {
-      return dht.announce(infoHash, p, impliedPort).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
+    AnnounceReport r = Commands.await(dht.announce(infoHash, p, impliedPort), deadline, "announce");
+    if (r == null) {
       throw new CommandFailed("the announce did not finish within " + Durations.format(timeout));
-    } catch (ExecutionException e) {
-      throw new CommandFailed("announce failed: " + CliErrors.oneLine(e.getCause().getMessage()), e.getCause());
-    } catch (CancellationException e) {
-      throw new CommandFailed("announce cancelled", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CommandFailed("interrupted", e);
     }
+    return r;
   }
 
   /** Prints one round; {@code round} 0 means "not --keep". */

@@ -9,11 +9,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -89,19 +84,9 @@ public final class FindNodeCommand implements Callable<Integer> {
       session.awaitReady(deadline);
       long start = System.nanoTime();
       progress.show(() -> String.format(Locale.ROOT, "looking up... %.1f s", (System.nanoTime() - start) / 1e9));
-      CompletableFuture<LookupReport> f = session.dht().findNode(target);
-      try {
-        r = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        f.cancel(false);
+      r = Commands.await(session.dht().findNode(target), deadline, "lookup");
+      if (r == null) {
         throw new CommandFailed("the lookup did not finish within " + Durations.format(timeout));
-      } catch (ExecutionException e) {
-        throw new CommandFailed("lookup failed: " + CliErrors.oneLine(e.getCause().getMessage()), e.getCause());
-      } catch (CancellationException e) {
-        throw new CommandFailed("lookup cancelled", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CommandFailed("interrupted", e);
       }
     }
     if (json) {

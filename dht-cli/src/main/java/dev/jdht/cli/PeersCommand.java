@@ -14,11 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,23 +164,8 @@ public final class PeersCommand implements java.util.concurrent.Callable<Integer
         }
       }
     }, last::set);
-    LookupReport report;
-    boolean timedOut = false;
-    try {
-      report = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      f.cancel(false);
-      timedOut = true;
-      report = null;
-    } catch (ExecutionException e) {
-      throw new CommandFailed("lookup failed: " + CliErrors.oneLine(e.getCause().getMessage()), e.getCause());
-    } catch (CancellationException e) {
-      throw new CommandFailed("lookup cancelled", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      f.cancel(false);
-      throw new CommandFailed("interrupted", e);
-    }
+    LookupReport report = Commands.await(f, deadline, "lookup");
+    boolean timedOut = report == null;
     List<PeerAddress> peers;
     synchronized (lock) {
       stopped[0] = true;
