@@ -1,5 +1,6 @@
 package dev.jdht.core.api;
 
+import dev.jdht.core.node.AnnounceResult;
 import dev.jdht.krpc.wire.NodeInfo;
 import java.util.List;
 
@@ -16,5 +17,10 @@ public record AnnounceReport(
   public AnnounceReport {
     targets = List.copyOf(targets);
     acknowledged = List.copyOf(acknowledged);
+  }
+
+  /** Converts the node's result (nanosecond timestamps) into a report. */
+  public static AnnounceReport of(AnnounceResult r) {
+    return new AnnounceReport(LookupReport.of(r.lookup()), r.targets(), r.acked(), r.failed());
   }
 }

@@ -355,9 +355,7 @@ public final class Dht implements AutoCloseable {
    */
   public CompletableFuture<AnnounceReport> announce(NodeId infoHash, int port, boolean impliedPort) {
     Objects.requireNonNull(infoHash, "infoHash");
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port out of range: " + port);
-    }
+    checkPort(port);
     if (closed.get()) {
       return failed("DHT closed");
     }
@@ -367,8 +365,13 @@ public final class Dht implements AutoCloseable {
   }
 
   private void completeAnnounce(CompletableFuture<AnnounceReport> f, AnnounceResult r) {
-    AnnounceReport rep = new AnnounceReport(LookupReport.of(r.lookup()), r.targets(), r.acked(), r.failed());
-    completeOn(f, r.error() == null ? null : new DhtException(r.error()), rep);
+    completeOn(f, r.error() == null ? null : new DhtException(r.error()), AnnounceReport.of(r));
+  }
+
+  private static void checkPort(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
   }
 
   /** A repeating announce; close it to stop. */
@@ -384,9 +387,7 @@ public final class Dht implements AutoCloseable {
    */
   public KeepAlive keepAnnouncing(NodeId infoHash, int port, boolean impliedPort, Consumer<AnnounceReport> onEach) {
     Objects.requireNonNull(infoHash, "infoHash");
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port out of range: " + port);
-    }
+    checkPort(port);
     AtomicBoolean stopped = new AtomicBoolean();
     TimerQueue.Timer[] timer = new TimerQueue.Timer[1];
     Runnable[] round = new Runnable[1];
@@ -397,7 +398,7 @@ public final class Dht implements AutoCloseable {
           }
           node.announce(infoHash, port, impliedPort, null, r -> {
             if (onEach != null && r.error() == null) {
-              AnnounceReport rep = new AnnounceReport(LookupReport.of(r.lookup()), r.targets(), r.acked(), r.failed());
+              AnnounceReport rep = AnnounceReport.of(r);
               callback(() -> onEach.accept(rep));
             }
             if (!stopped.get()) {
@@ -583,17 +584,15 @@ public final class Dht implements AutoCloseable {
 
     /** Queries in flight per lookup (default 3). */
     public Builder alpha(int alpha) {
-      LookupConfig l = lookup;
-      this.lookup = new LookupConfig(alpha, l.k(), l.maxCandidates(), l.maxQueries(), l.hardTimeoutNanos(),
-          l.softTimeoutFloorNanos(), l.softTimeoutCapNanos());
+      this.lookup = lookup.withAlpha(alpha);
       return this;
     }
 
     /** Hard timeout of one lookup query (default 2 s). */
     public Builder queryTimeout(Duration d) {
-      LookupConfig l = lookup;
-      this.lookup = new LookupConfig(l.alpha(), l.k(), l.maxCandidates(), l.maxQueries(), d.toNanos(),
-          Math.min(l.softTimeoutFloorNanos(), d.toNanos()), Math.min(l.softTimeoutCapNanos(), d.toNanos()));
+      long hard = d.toNanos();
+      this.lookup = lookup.withTimeouts(
+          hard, Math.min(lookup.softTimeoutFloorNanos(), hard), Math.min(lookup.softTimeoutCapNanos(), hard));
       config.queryTimeoutNanos(d.toNanos());
       return this;
     }
@@ -650,9 +649,7 @@ public final class Dht implements AutoCloseable {
     }
 
     NodeConfig buildConfig() {
-      RoutingConfig rc = RoutingConfig.defaults();
-      rc = new RoutingConfig(rc.k(), rc.goodWindowNanos(), rc.maxFailures(), rc.replacementCacheSize(),
-          rc.refreshIntervalNanos(), rc.pingIntervalNanos(), allowLocalAddresses);
+      RoutingConfig rc = RoutingConfig.defaults().withAllowLoopbackAndPrivate(allowLocalAddresses);
       return config.lookup(lookup).routing(rc).build();
     }
 

@@ -166,11 +166,7 @@ public final class DhtNode {
         contacts.add(n.address());
       }
     }
-    for (PeerAddress a : addresses) {
-      if (contacts.size() < MAX_BOOTSTRAP_CONTACTS + addresses.size()) {
-        contacts.add(a);
-      }
-    }
+    contacts.addAll(addresses); // every configured address; saved nodes are capped above
     List<NodeInfo> learned = new ArrayList<>(savedNodes);
     int[] outstanding = {0};
     Runnable next =

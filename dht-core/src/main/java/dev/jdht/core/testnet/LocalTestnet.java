@@ -46,10 +46,8 @@ public final class LocalTestnet implements AutoCloseable {
 
   /** A node configuration for loopback test networks: local addresses allowed, no rate limits. */
   public static NodeConfig testnetConfig() {
-    RoutingConfig rc = RoutingConfig.defaults();
     return NodeConfig.builder()
-        .routing(new RoutingConfig(rc.k(), rc.goodWindowNanos(), rc.maxFailures(), rc.replacementCacheSize(),
-            rc.refreshIntervalNanos(), rc.pingIntervalNanos(), true))
+        .routing(RoutingConfig.defaults().withAllowLoopbackAndPrivate(true))
         .perIpRate(1_000_000)
         .perIpBurst(1_000_000)
         .globalRate(10_000_000)

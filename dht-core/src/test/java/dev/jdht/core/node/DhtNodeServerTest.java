@@ -53,12 +53,8 @@ class DhtNodeServerTest {
 
   @BeforeEach
   void setUp() {
-    RoutingConfig rc = RoutingConfig.defaults();
     NodeConfig cfg =
-        NodeConfig.builder()
-            .routing(new RoutingConfig(rc.k(), rc.goodWindowNanos(), rc.maxFailures(), rc.replacementCacheSize(),
-                rc.refreshIntervalNanos(), rc.pingIntervalNanos(), true))
-            .build();
+        NodeConfig.builder().routing(RoutingConfig.defaults().withAllowLoopbackAndPrivate(true)).build();
     node = new DhtNode(self, cfg, (to, d, off, len) -> sent.add(new Sent(to, java.util.Arrays.copyOfRange(d, off, off + len))),
         timers, clock, random);
     node.start(List.of(), List.of());
