@@ -1,0 +1,329 @@
+package dev.jdht.core.node;
+
+import dev.jdht.core.lookup.AnnounceRound;
+import dev.jdht.core.lookup.ClosestNode;
+import dev.jdht.core.lookup.Lookup;
+import dev.jdht.core.lookup.LookupKind;
+import dev.jdht.core.lookup.LookupListener;
+import dev.jdht.core.lookup.LookupResult;
+import dev.jdht.core.lookup.RttEstimator;
+import dev.jdht.core.routing.AddressFilter;
+import dev.jdht.core.routing.RoutingTable;
+import dev.jdht.core.time.Clock;
+import dev.jdht.core.time.TimerQueue;
+import dev.jdht.krpc.message.ErrorMessage;
+import dev.jdht.krpc.message.Query;
+import dev.jdht.krpc.message.QueryMeta;
+import dev.jdht.krpc.message.Response;
+import dev.jdht.krpc.wire.NodeId;
+import dev.jdht.krpc.wire.NodeInfo;
+import dev.jdht.krpc.wire.PeerAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The lookups of one node: starts them within the configured bound, drives each {@link Lookup}
+ * (sends its queries, feeds it replies, failures and ticks), and runs announce rounds. Node thread
+ * only.
+ */
+final class Lookups {
+  private static final int K = RoutingTable.K;
+
+  private final NodeId id;
+  private final NodeConfig config;
+  private final QueryMeta meta;
+  private final Rpc rpc;
+  private final RoutingTable routing;
+  private final RttEstimator rtt;
+  private final TimerQueue timers;
+  private final Clock clock;
+  private final Set<LookupRun> running = new LinkedHashSet<>();
+  private boolean closed;
+
+  Lookups(
+      NodeId id,
+      NodeConfig config,
+      QueryMeta meta,
+      Rpc rpc,
+      RoutingTable routing,
+      RttEstimator rtt,
+      TimerQueue timers,
+      Clock clock) {
+    this.id = id;
+    this.config = config;
+    this.meta = meta;
+    this.rpc = rpc;
+    this.routing = routing;
+    this.rtt = rtt;
+    this.timers = timers;
+    this.clock = clock;
+  }
+
+  /** Lookups running. */
+  int active() {
+    return running.size();
+  }
+
+  /** True while fewer than half the lookup slots are taken (room for maintenance lookups). */
+  boolean hasRoomForMaintenance() {
+    return running.size() < config.maxLookups() / 2;
+  }
+
+  /** A lookup seeded from the routing table's closest nodes to {@code target}. */
+  DhtNode.LookupHandle start(LookupKind kind, NodeId target, LookupObserver observer) {
+    return start(kind, target, routing.closest(target, 3 * K), observer);
+  }
+
+  /** A lookup from explicit seeds; when the bound is reached, the observer gets an error at once. */
+  DhtNode.LookupHandle start(LookupKind kind, NodeId target, Collection<NodeInfo> seeds, LookupObserver observer) {
+    if (closed || running.size() >= config.maxLookups()) {
+      if (observer != null) {
+        Lookup lookup = new Lookup(kind, target, config.lookup(), rtt, new LookupListener() {});
+        lookup.cancel(clock.nanos());
+        observer.onDone(lookup.result(), closed ? "node closed" : "too many lookups (limit " + config.maxLookups() + ")");
+      }
+      return () -> {};
+    }
+    LookupRun run = new LookupRun(kind, target, observer);
+    running.add(run);
+    run.begin(seeds);
+    return run;
+  }
+
+  /** Cancels every lookup; later starts fail at once. */
+  void close() {
+    closed = true;
+    for (LookupRun run : new ArrayList<>(running)) {
+      run.cancel("node closed");
+    }
+  }
+
+  /** Drives one {@link Lookup}: sends its queries and feeds it replies, failures and ticks. */
+  private final class LookupRun implements DhtNode.LookupHandle, LookupListener {
+    private final Lookup lookup;
+    private final LookupObserver observer;
+    private final LookupKind kind;
+    private final ArrayDeque<NodeInfo> toSend = new ArrayDeque<>();
+    private TimerQueue.Timer tick;
+    private boolean finished;
+    private boolean stepping;
+
+    LookupRun(LookupKind kind, NodeId target, LookupObserver observer) {
+      this.kind = kind;
+      this.observer = observer;
+      boolean allowLocal = config.routing().allowLoopbackAndPrivate();
+      this.lookup =
+          new Lookup(kind, target, config.lookup(), rtt, this, id,
+              n -> AddressFilter.isAcceptable(n.address(), allowLocal));
+    }
+
+    void begin(Collection<NodeInfo> seeds) {
+      step(lookup.start(seeds, clock.nanos()));
+    }
+
+    @Override
+    public void onPeer(PeerAddress peer) {
+      if (observer != null && !finished) {
+        observer.onPeer(peer);
+      }
+    }
+
+    @Override
+    public void onNodeLearned(NodeInfo node) {
+      routing.offer(node, clock.nanos());
+    }
+
+    /** Sends the queries the lookup asked for; a query that cannot be sent fails at once. */
+    private void step(List<NodeInfo> next) {
+      toSend.addAll(next);
+      if (stepping) {
+        return;
+      }
+      stepping = true;
+      try {
+        while (!toSend.isEmpty() && !finished) {
+          NodeInfo n = toSend.poll();
+          if (!sendTo(n)) {
+            toSend.addAll(lookup.onFailure(n, clock.nanos()));
+          }
+        }
+      } finally {
+        stepping = false;
+      }
+      after();
+    }
+
+    private boolean sendTo(NodeInfo n) {
+      QueryCallback p =
+          new QueryCallback() {
+            @Override
+            public void onResponse(Response r, long rttNanos) {
+              if (!finished) {
+                step(lookup.onResponse(n, r, clock.nanos()));
+              }
+            }
+
+            @Override
+            public void onError(ErrorMessage e) {
+              if (!finished) {
+                step(lookup.onFailure(n, clock.nanos()));
+              }
+            }
+
+            @Override
+            public void onTimeout() {
+              routing.onFailure(n, clock.nanos());
+              if (!finished) {
+                step(lookup.onFailure(n, clock.nanos()));
+              }
+            }
+          };
+      NodeId target = lookup.target();
+      long timeout = config.lookup().hardTimeoutNanos();
+      if (kind == LookupKind.GET_PEERS) {
+        return rpc.query(Query.GET_PEERS, n.address(), t -> new Query.GetPeers(t, id, target, meta), timeout, p);
+      }
+      return rpc.query(Query.FIND_NODE, n.address(), t -> new Query.FindNode(t, id, target, meta), timeout, p);
+    }
+
+    private void after() {
+      if (finished) {
+        return;
+      }
+      if (lookup.isDone()) {
+        finish(null);
+        return;
+      }
+      if (observer != null) {
+        observer.onProgress(lookup.result());
+      }
+      long next = lookup.nextDeadline();
+      if (tick != null && (tick.isCancelled() || tick.deadline() != next)) {
+        tick.cancel();
+        tick = null;
+      }
+      if (tick == null && next != Long.MAX_VALUE) {
+        tick =
+            timers.schedule(
+                next,
+                () -> {
+                  tick = null;
+                  if (!finished) {
+                    step(lookup.onTick(clock.nanos()));
+                  }
+                });
+      }
+    }
+
+    private void finish(String error) {
+      finished = true;
+      if (tick != null) {
+        tick.cancel();
+      }
+      running.remove(this);
+      if (observer != null) {
+        observer.onDone(lookup.result(), error);
+      }
+    }
+
+    void cancel(String why) {
+      if (finished) {
+        return;
+      }
+      lookup.cancel(clock.nanos());
+      finish(why);
+    }
+
+    @Override
+    public void cancel() {
+      cancel(null);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // announce
+
+  /** A get_peers lookup, then announce_peer to the K closest responders that gave a token. */
+  DhtNode.LookupHandle announce(
+      NodeId infoHash, int port, boolean impliedPort, Consumer<PeerAddress> onPeer, Consumer<AnnounceResult> done) {
+    return start(
+        LookupKind.GET_PEERS,
+        infoHash,
+        new LookupObserver() {
+          @Override
+          public void onPeer(PeerAddress peer) {
+            if (onPeer != null) {
+              onPeer.accept(peer);
+            }
+          }
+
+          @Override
+          public void onDone(LookupResult result, String error) {
+            if (error != null || result.cancelled()) {
+              done.accept(new AnnounceResult(result, List.of(), List.of(), 0, error != null ? error : "cancelled"));
+              return;
+            }
+            announceRound(infoHash, port, impliedPort, result, done);
+          }
+        });
+  }
+
+  private void announceRound(
+      NodeId infoHash, int port, boolean impliedPort, LookupResult result, Consumer<AnnounceResult> done) {
+    AnnounceRound round = new AnnounceRound(result.closest(), K);
+    List<NodeInfo> targets = new ArrayList<>();
+    for (ClosestNode c : round.targets()) {
+      targets.add(c.node());
+    }
+    if (targets.isEmpty()) {
+      done.accept(new AnnounceResult(result, targets, List.of(), 0, null));
+      return;
+    }
+    boolean[] reported = {false};
+    Runnable maybeDone =
+        () -> {
+          if (round.isDone() && !reported[0]) {
+            reported[0] = true;
+            done.accept(new AnnounceResult(result, targets, round.ackedNodes(), round.failed(), null));
+          }
+        };
+    for (ClosestNode c : round.targets()) {
+      NodeInfo n = c.node();
+      QueryCallback p =
+          new QueryCallback() {
+            @Override
+            public void onResponse(Response r, long rttNanos) {
+              round.onAck(n);
+              maybeDone.run();
+            }
+
+            @Override
+            public void onError(ErrorMessage e) {
+              round.onFailure(n);
+              maybeDone.run();
+            }
+
+            @Override
+            public void onTimeout() {
+              round.onFailure(n);
+              maybeDone.run();
+            }
+          };
+      byte[] token = c.token();
+      if (!rpc.query(
+          Query.ANNOUNCE_PEER,
+          n.address(),
+          t -> new Query.AnnouncePeer(t, id, infoHash, port, impliedPort, token, meta),
+          config.queryTimeoutNanos(),
+          p)) {
+        round.onFailure(n);
+      }
+    }
+    maybeDone.run();
+  }
+}

@@ -1,0 +1,142 @@
+package dev.jdht.core.server;
+
+import dev.jdht.core.routing.RoutingTable;
+import dev.jdht.core.rpc.TokenIssuer;
+import dev.jdht.krpc.bencode.BValue;
+import dev.jdht.krpc.bencode.BencodeWriter;
+import dev.jdht.krpc.codec.KrpcCodec;
+import dev.jdht.krpc.message.ErrorMessage;
+import dev.jdht.krpc.message.KrpcMessage;
+import dev.jdht.krpc.message.Query;
+import dev.jdht.krpc.message.Response;
+import dev.jdht.krpc.wire.NodeId;
+import dev.jdht.krpc.wire.PeerAddress;
+import dev.jdht.krpc.wire.TransactionId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server side of BEP 5 and BEP 51: turns one query into the message to answer it with. Pure:
+ * it reads and updates the routing table (for {@code nodes}), the token issuer and the peer store,
+ * and never sends anything itself. Node thread only.
+ */
+public final class QueryHandler {
+  private static final int K = RoutingTable.K;
+  private static final int MAX_SAMPLES = 20;
+  private static final long SAMPLE_INTERVAL_SECONDS = 6 * 3600;
+  private static final long SAMPLE_CACHE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  private final NodeId id;
+  private final byte[] version;
+  private final int maxReplyBytes;
+  private final RoutingTable routing;
+  private final TokenIssuer tokens;
+  private final PeerStore peers;
+  private final Random random;
+  private final BencodeWriter sizer = new BencodeWriter(2048);
+  private List<NodeId> sampleCache;
+  private long sampleCachedAt;
+
+  /**
+   * @param version our client version {@code v} (may be null)
+   * @param maxReplyBytes replies with {@code values} stay under this many bytes
+   */
+  public QueryHandler(
+      NodeId id, byte[] version, int maxReplyBytes, RoutingTable routing, TokenIssuer tokens, PeerStore peers, Random random) {
+    this.id = id;
+    this.version = version;
+    this.maxReplyBytes = maxReplyBytes;
+    this.routing = routing;
+    this.tokens = tokens;
+    this.peers = peers;
+    this.random = random;
+  }
+
+  /** The reply to {@code q} from {@code from}: a {@link Response} or an {@link ErrorMessage}. */
+  public KrpcMessage answer(Query q, PeerAddress from, long now) {
+    TransactionId t = q.transactionId();
+    if (q instanceof Query.Ping) {
+      return base(t, from).build();
+    } else if (q instanceof Query.FindNode fn) {
+      return base(t, from).nodes(routing.closest(fn.target(), K)).build();
+    } else if (q instanceof Query.GetPeers gp) {
+      return getPeers(gp, from, now);
+    } else if (q instanceof Query.AnnouncePeer ap) {
+      return announcePeer(ap, from, now);
+    } else if (q instanceof Query.SampleInfohashes si) {
+      return sampleInfohashes(si, from, now);
+    }
+    return error(t, ErrorMessage.METHOD_UNKNOWN, "Method Unknown");
+  }
+
+  /** A KRPC error from this node. */
+  public ErrorMessage error(TransactionId t, int code, String message) {
+    return new ErrorMessage(t, code, message, version);
+  }
+
+  private KrpcMessage getPeers(Query.GetPeers gp, PeerAddress from, long now) {
+    Response.Builder b = base(gp.transactionId(), from).token(tokens.issue(from.ipBytes(), now));
+    List<PeerAddress> found = peers.get(gp.infoHash(), 2 * maxReplyBytes / 8, random, now);
+    if (found.isEmpty()) {
+      return b.nodes(routing.closest(gp.infoHash(), K)).build();
+    }
+    return withValues(b, found);
+  }
+
+  private KrpcMessage announcePeer(Query.AnnouncePeer ap, PeerAddress from, long now) {
+    TransactionId t = ap.transactionId();
+    if (!tokens.validate(ap.token(), from.ipBytes(), now)) {
+      return error(t, ErrorMessage.PROTOCOL, "bad token");
+    }
+    int port = ap.impliedPort() ? from.port() : ap.port();
+    if (port <= 0) {
+      return error(t, ErrorMessage.PROTOCOL, "bad port");
+    }
+    BValue seed = ap.meta().argExtras().get("seed");
+    boolean isSeed = seed instanceof BValue.BInteger i && i.value() != 0;
+    peers.announce(ap.infoHash(), from.withPort(port), isSeed, now);
+    return base(t, from).build();
+  }
+
+  private KrpcMessage sampleInfohashes(Query.SampleInfohashes si, PeerAddress from, long now) {
+    if (sampleCache == null || now - sampleCachedAt > SAMPLE_CACHE_NANOS) {
+      sampleCache = peers.infoHashes(MAX_SAMPLES, random);
+      sampleCachedAt = now;
+    }
+    List<NodeId> sample = sampleCache;
+    byte[] s = new byte[sample.size() * NodeId.LENGTH];
+    for (int i = 0; i < sample.size(); i++) {
+      sample.get(i).writeTo(s, i * NodeId.LENGTH);
+    }
+    return base(si.transactionId(), from)
+        .samples(s)
+        .interval(SAMPLE_INTERVAL_SECONDS)
+        .num((long) peers.infoHashCount())
+        .nodes(routing.closest(si.target(), K))
+        .build();
+  }
+
+  private Response.Builder base(TransactionId t, PeerAddress requester) {
+    return Response.builder(t, id).version(version).externalIp(requester);
+  }
+
+  /** Adds as many peers as fit under maxReplyBytes. */
+  private Response withValues(Response.Builder b, List<PeerAddress> found) {
+    b.values(List.of());
+    sizer.reset();
+    KrpcCodec.encode(b.build(), sizer);
+    int budget = maxReplyBytes - sizer.size();
+    List<PeerAddress> chosen = new ArrayList<>();
+    for (PeerAddress p : found) {
+      int cost = p.compactLength() + (p.isIpv6() ? 3 : 2);
+      if (budget < cost) {
+        break;
+      }
+      budget -= cost;
+      chosen.add(p);
+    }
+    return b.values(chosen).build();
+  }
+}
