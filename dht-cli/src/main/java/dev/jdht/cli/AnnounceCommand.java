@@ -101,6 +101,23 @@ public final class AnnounceCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean quiet = Commands.quiet(spec);
     long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      return announce(out, err, quiet, deadline, log);
+    } catch (CommandFailed e) {
+      if (json && e.json() == null) {
+        ObjectNode partial = Json.object();
+        partial.put("infohash", infoHash.toHex());
+        if (port != null) {
+          partial.put("port", port);
+        }
+        partial.put("implied_port", impliedPort);
+        e.withJson(partial);
+      }
+      throw e;
+    }
+  }
+
+  private int announce(PrintWriter out, PrintWriter err, boolean quiet, long deadline, Logger log) {
     try (ProgressLine progress = new ProgressLine(err, Terminal.progressOnStderr() && !quiet);
         NodeSession session = NodeSession.start(NodeSettings.of(node, network, alpha, null), timeout, log)) {
       CountDownLatch stopped = new CountDownLatch(1);
@@ -117,12 +134,18 @@ public final class AnnounceCommand implements Callable<Integer> {
           progress.show(() -> "announcing...");
           AnnounceReport r = once(dht, p, deadline);
           progress.close();
-          print(out, r, p, 0);
           if (r.acknowledged().isEmpty()) {
-            throw new CommandFailed(r.targets().isEmpty()
+            CommandFailed f = new CommandFailed(r.targets().isEmpty()
                 ? "no node gave an announce token (the lookup found no node to announce to)"
-                : "none of the " + r.targets().size() + " nodes tried acknowledged the announce");
+                : "none of the " + r.targets().size() + " nodes tried acknowledged the announce",
+                CommandFailed.NOT_FOUND, null);
+            if (json) {
+              throw f.withJson(document(r, p, 0));
+            }
+            print(out, r, p, 0);
+            throw f;
           }
+          print(out, r, p, 0);
           return ExitCodes.OK;
         }
         progress.close();
@@ -148,26 +171,32 @@ public final class AnnounceCommand implements Callable<Integer> {
   private AnnounceReport once(Dht dht, int p, long deadline) {
     AnnounceReport r = Commands.await(dht.announce(infoHash, p, impliedPort), deadline, "announce");
     if (r == null) {
-      throw new CommandFailed("the announce did not finish within " + Durations.format(timeout));
+      throw new CommandFailed("the announce did not finish within " + Durations.format(timeout), CommandFailed.TIMEOUT, null);
     }
     return r;
+  }
+
+  /** One round as JSON; {@code round} 0 means "not --keep". */
+  private ObjectNode document(AnnounceReport r, int p, int round) {
+    ObjectNode o = Json.object();
+    if (round > 0) {
+      o.put("round", round);
+      o.put("time", LocalTime.now().format(CLOCK));
+    }
+    o.put("infohash", infoHash.toHex());
+    o.put("port", p);
+    o.put("implied_port", impliedPort);
+    o.put("tried", r.targets().size());
+    o.set("acknowledged", Reports.nodes(r.acknowledged()));
+    o.put("failed", r.failed());
+    o.set("lookup", Reports.json(r.lookup(), false));
+    return o;
   }
 
   /** Prints one round; {@code round} 0 means "not --keep". */
   private void print(PrintWriter out, AnnounceReport r, int p, int round) {
     if (json) {
-      ObjectNode o = Json.object();
-      if (round > 0) {
-        o.put("round", round);
-        o.put("time", LocalTime.now().format(CLOCK));
-      }
-      o.put("infohash", infoHash.toHex());
-      o.put("port", p);
-      o.put("implied_port", impliedPort);
-      o.put("tried", r.targets().size());
-      o.set("acknowledged", Reports.nodes(r.acknowledged()));
-      o.put("failed", r.failed());
-      o.set("lookup", Reports.json(r.lookup(), false));
+      ObjectNode o = document(r, p, round);
       if (round > 0) {
         out.println(o.toString()); // one line per round (JSON Lines)
         out.flush();

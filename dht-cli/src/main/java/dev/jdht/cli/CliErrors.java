@@ -1,5 +1,6 @@
 package dev.jdht.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -22,7 +23,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * </ul>
  *
  * <p>The line reads {@code "<command>: <message>"}. A stack trace follows only with {@code
- * --verbose}. Stateless and thread-safe.
+ * --verbose}. When the command line has {@code --json}, stdout also gets exactly one JSON document:
+ * the command's partial document (see {@link CommandFailed#withJson}) with {@code "error": {"code",
+ * "message"}} added, so a script reading stdout always gets a document. Stateless and thread-safe.
  */
 public final class CliErrors implements IParameterExceptionHandler, IExecutionExceptionHandler {
 
@@ -41,6 +44,9 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
     line.append(" (see '").append(cmd.getCommandSpec().qualifiedName()).append(" --help')");
     err.println(cmd.getCommandSpec().qualifiedName() + ": " + line);
     err.flush();
+    if (wantsJson(args)) {
+      printJsonError(cmd.getOut(), null, "usage", oneLine(ex.getMessage()));
+    }
     return ExitCodes.USAGE;
   }
 
@@ -49,18 +55,25 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
   public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult pr) {
     int code;
     String message;
+    String jsonCode;
+    ObjectNode partial = null;
     if (ex instanceof UsageError || ex instanceof IllegalArgumentException) {
       code = ExitCodes.USAGE;
       message = ex.getMessage();
-    } else if (ex instanceof CommandFailed) {
+      jsonCode = "usage";
+    } else if (ex instanceof CommandFailed f) {
       code = ExitCodes.FAILED;
       message = ex.getMessage();
+      jsonCode = f.code();
+      partial = f.json();
     } else if (ex instanceof IOException || ex instanceof UncheckedIOException) {
       code = ExitCodes.FAILED;
       message = "I/O error: " + describe(ex instanceof UncheckedIOException u ? u.getCause() : ex);
+      jsonCode = "io";
     } else {
       code = ExitCodes.FAILED;
       message = "internal error: " + describe(ex);
+      jsonCode = "internal";
     }
     boolean verbose = Logging.verbosity(pr) > 0;
     PrintWriter err = cmd.getErr();
@@ -73,7 +86,42 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
       ex.printStackTrace(err);
     }
     err.flush();
+    if (wantsJson(pr)) {
+      printJsonError(cmd.getOut(), partial, jsonCode, oneLine(message));
+    }
     return code;
+  }
+
+  /** Whether the command that ran (the innermost subcommand) was given {@code --json}. */
+  static boolean wantsJson(ParseResult pr) {
+    for (ParseResult p = pr; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--json")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** For arguments that did not parse: whether {@code --json} is among them. */
+  private static boolean wantsJson(String[] args) {
+    for (String a : args) {
+      if (a.equals("--")) {
+        return false;
+      }
+      if (a.equals("--json")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Prints {@code partial} (or an empty object) with {@code "error": {"code", "message"}} added. */
+  static void printJsonError(PrintWriter out, ObjectNode partial, String code, String message) {
+    ObjectNode doc = partial != null ? partial : Json.object();
+    ObjectNode error = doc.putObject("error");
+    error.put("code", code);
+    error.put("message", message);
+    Json.print(out, doc);
   }
 
   private static String describe(Throwable t) {

@@ -42,11 +42,11 @@ final class Commands {
     } catch (ExecutionException e) {
       throw new CommandFailed(what + " failed: " + CliErrors.oneLine(e.getCause().getMessage()), e.getCause());
     } catch (CancellationException e) {
-      throw new CommandFailed(what + " cancelled", e);
+      throw new CommandFailed(what + " cancelled", CommandFailed.INTERRUPTED, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       f.cancel(false);
-      throw new CommandFailed("interrupted", e);
+      throw new CommandFailed("interrupted", CommandFailed.INTERRUPTED, e);
     }
   }
 }

@@ -135,15 +135,19 @@ public final class DemoCommand implements Callable<Integer> {
       say(err, quiet, "Looking it up, exactly as on the real DHT:");
       say(err, quiet, "  dht peers " + infoHash.toHex() + " --bootstrap " + String.join(",", bootstrapText)
           + " --bind " + CLIENT_BIND + " --no-state" + (json ? " --json" : ""));
-      PeersCommand.Outcome o = PeersCommand.lookUp(spec, settings, infoHash, timeout, json, log);
+      PeersCommand.Outcome o = PeersCommand.lookUp(spec, settings, infoHash, timeout, json, false, log);
 
       Set<PeerAddress> missing = new LinkedHashSet<>(announced);
       missing.removeAll(o.peers());
       if (!missing.isEmpty()) {
         List<String> m = new ArrayList<>();
         missing.forEach(p -> m.add(p.toString()));
-        throw new CommandFailed("found " + (announced.size() - missing.size()) + " of the " + announced.size()
-            + " announced peers; missing " + String.join(", ", m));
+        CommandFailed f = new CommandFailed("found " + (announced.size() - missing.size()) + " of the " + announced.size()
+            + " announced peers; missing " + String.join(", ", m), CommandFailed.NOT_FOUND, null);
+        throw json ? f.withJson(PeersCommand.document(o)) : f;
+      }
+      if (json) {
+        Json.print(spec.commandLine().getOut(), PeersCommand.document(o));
       }
       say(err, quiet, "All " + announced.size() + " announced peers were found. On the real DHT: dht peers <infohash or magnet link>");
       return ExitCodes.OK;

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -76,7 +77,7 @@ public final class FindNodeCommand implements Callable<Integer> {
     LookupReport r;
     try (ProgressLine progress = new ProgressLine(err, Terminal.progressOnStderr() && !quiet);
         NodeSession session = NodeSession.start(NodeSettings.of(node, network, alpha, null), timeout, log);
-        ShutdownHook hook = ShutdownHook.register("dht-find-node-stop", () -> {
+        ShutdownHook hook = ShutdownHook.registerInterrupting("dht-find-node-stop", () -> {
           progress.close();
           session.close();
         })) {
@@ -84,18 +85,20 @@ public final class FindNodeCommand implements Callable<Integer> {
       session.awaitReady(deadline);
       long start = System.nanoTime();
       progress.show(() -> String.format(Locale.ROOT, "looking up... %.1f s", (System.nanoTime() - start) / 1e9));
-      r = Commands.await(session.dht().findNode(target), deadline, "lookup");
+      Duration left = Duration.ofNanos(Math.max(1_000_000L, deadline - start));
+      r = Commands.await(session.dht().findNode(target, left), deadline + TimeUnit.SECONDS.toNanos(1), "lookup");
       if (r == null) {
-        throw new CommandFailed("the lookup did not finish within " + Durations.format(timeout));
+        throw new CommandFailed("the lookup did not finish within " + Durations.format(timeout), CommandFailed.TIMEOUT, null);
       }
+    } catch (CommandFailed e) {
+      throw json ? e.withJson(document(null)) : e;
+    }
+    if (json && r.closest().isEmpty()) {
+      throw new CommandFailed("no node answered the lookup", r.timedOut() ? CommandFailed.TIMEOUT : CommandFailed.NOT_FOUND, null)
+          .withJson(document(r));
     }
     if (json) {
-      ObjectNode o = Json.object();
-      o.put("target", target.toHex());
-      ArrayNode nodes = o.putArray("nodes");
-      r.closest().forEach(c -> nodes.add(Reports.closest(c, target)));
-      o.set("report", Reports.json(r, false));
-      Json.print(out, o);
+      Json.print(out, document(r));
     } else {
       for (ClosestNode c : r.closest()) {
         String rtt = c.rttNanos() < 0 ? "-" : Durations.format(Duration.ofNanos(c.rttNanos()));
@@ -105,7 +108,8 @@ public final class FindNodeCommand implements Callable<Integer> {
       out.flush();
       if (!quiet) {
         err.println(r.closest().size() + (r.closest().size() == 1 ? " closest node; " : " closest nodes; ") + r.queriesSent() + " queries, " + r.responses()
-            + " responses, " + r.timeouts() + " timeouts; done in " + Durations.format(r.timeToDone()));
+            + " responses, " + r.timeouts() + " timeouts; " + (r.timedOut() ? "timed out after " : "done in ")
+            + Durations.format(r.timeToDone()));
         err.flush();
       }
     }
@@ -113,5 +117,19 @@ public final class FindNodeCommand implements Callable<Integer> {
       throw new CommandFailed("no node answered the lookup");
     }
     return ExitCodes.OK;
+  }
+
+  /** The {@code --json} document: {@code {"target", "nodes", "report"}} ({@code report} null when none). */
+  private ObjectNode document(LookupReport r) {
+    ObjectNode o = Json.object();
+    o.put("target", target.toHex());
+    ArrayNode nodes = o.putArray("nodes");
+    if (r == null) {
+      o.putNull("report");
+      return o;
+    }
+    r.closest().forEach(c -> nodes.add(Reports.closest(c, target)));
+    o.set("report", Reports.json(r, r.timedOut()));
+    return o;
   }
 }

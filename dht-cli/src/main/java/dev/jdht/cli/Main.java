@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -187,13 +189,31 @@ public final class Main implements Callable<Integer> {
     return cmd;
   }
 
+  /** Counted down when the current {@link #run} has written all its output. */
+  private static volatile CountDownLatch finished = new CountDownLatch(1);
+
   /** Runs {@code dht args} in-process and returns the exit code (for tests and embedding). */
   public static int run(InputStream stdin, PrintWriter out, PrintWriter err, String... args) {
+    CountDownLatch done = new CountDownLatch(1);
+    finished = done;
     try {
       return commandLine(stdin, out, err, commandsFor(args)).execute(args);
     } finally {
       out.flush();
       err.flush();
+      done.countDown();
+    }
+  }
+
+  /**
+   * Waits up to {@code millis} for the running command to finish writing its output (for shutdown
+   * hooks, which must not let the JVM halt before a result is printed).
+   */
+  static void awaitFinished(long millis) {
+    try {
+      finished.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

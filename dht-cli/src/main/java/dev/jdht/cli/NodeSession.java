@@ -400,7 +400,7 @@ public final class NodeSession implements AutoCloseable {
     if (!expectContacts) {
       throw new CommandFailed("nothing to join the DHT through: no bootstrap node and no saved state"
           + (privateNetwork ? " (a node on a loopback address does not use the public routers)" : "")
-          + "; give --bootstrap HOST:PORT");
+          + "; give --bootstrap HOST:PORT", CommandFailed.NO_NODES, null);
     }
     CompletableFuture<Void> ready = dht.ready();
     AtomicInteger polls = new AtomicInteger();
@@ -414,10 +414,10 @@ public final class NodeSession implements AutoCloseable {
       } catch (TimeoutException e) {
         // poll below
       } catch (ExecutionException e) {
-        throw new CommandFailed(CliErrors.oneLine(e.getCause().getMessage()), e.getCause());
+        throw new CommandFailed(CliErrors.oneLine(e.getCause().getMessage()), CommandFailed.NO_NODES, e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new CommandFailed("interrupted", e);
+        throw new CommandFailed("interrupted", CommandFailed.INTERRUPTED, e);
       }
       long now = System.nanoTime();
       DhtStats st = null;
@@ -428,7 +428,7 @@ public final class NodeSession implements AutoCloseable {
         // keep waiting
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new CommandFailed("interrupted", e);
+        throw new CommandFailed("interrupted", CommandFailed.INTERRUPTED, e);
       }
       polls.incrementAndGet();
       long elapsed = now - startedAt;
@@ -443,12 +443,13 @@ public final class NodeSession implements AutoCloseable {
         continue;
       }
       if (silent && (fallback.isEmpty() || fallbackUsed) && elapsed > quietAfter * 2) {
-        throw new CommandFailed("no DHT node answered within " + Durations.format(Duration.ofNanos(elapsed)));
+        throw new CommandFailed("no DHT node answered within " + Durations.format(Duration.ofNanos(elapsed)),
+            CommandFailed.NO_NODES, null);
       }
       if (now - deadline >= 0) {
         String known = st == null ? "" : " (" + st.routingTableSize() + " nodes known, " + st.goodNodes() + " good)";
         throw new CommandFailed("the DHT node was not ready within "
-            + Durations.format(Duration.ofNanos(elapsed)) + known);
+            + Durations.format(Duration.ofNanos(elapsed)) + known, CommandFailed.TIMEOUT, null);
       }
     }
   }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,100 +96,168 @@ public final class PeersCommand implements java.util.concurrent.Callable<Integer
   /**
    * The {@code dht peers} experience: starts a node, joins, looks up {@code infoHash}, streams
    * peers (or prints JSON), prints the summary. Throws {@link CommandFailed} when the network
-   * failed or nothing was found (after printing what there is to print).
+   * failed or nothing was found (after printing what there is to print); with {@code json} the
+   * exception carries the partial document, so exactly one document reaches stdout either way.
    */
   static Outcome lookUp(
       CommandSpec spec, NodeSettings settings, NodeId infoHash, Duration timeout, boolean json, Logger log) {
+    return lookUp(spec, settings, infoHash, timeout, json, true, log);
+  }
+
+  /**
+   * As {@link #lookUp(CommandSpec, NodeSettings, NodeId, Duration, boolean, Logger)}; with {@code
+   * json} but not {@code printJson}, a successful outcome's document is left to the caller (see
+   * {@link #document}), which may still fail and attach it to its own error.
+   */
+  static Outcome lookUp(
+      CommandSpec spec, NodeSettings settings, NodeId infoHash, Duration timeout, boolean json, boolean printJson,
+      Logger log) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean quiet = Commands.quiet(spec);
     long deadline = System.nanoTime() + timeout.toNanos();
+    Search search = new Search(infoHash, json, out);
     Outcome outcome;
     try (ProgressLine progress = new ProgressLine(err, Terminal.progressOnStderr() && !quiet);
         NodeSession session = NodeSession.start(settings, timeout, log);
-        ShutdownHook hook = ShutdownHook.register("dht-peers-stop", () -> {
+        ShutdownHook hook = ShutdownHook.registerInterrupting("dht-peers-stop", () -> {
           progress.close();
           session.close();
         })) {
       progress.show(session::bootstrapStatus);
       session.awaitReady(deadline);
-      outcome = run(session.dht(), infoHash, deadline, json, out, progress);
+      outcome = search.run(session.dht(), deadline, progress);
+    } catch (CommandFailed e) {
+      throw json ? e.withJson(document(search.partial(timeout))) : e;
+    }
+    if (outcome.peers().isEmpty()) {
+      CommandFailed f = new CommandFailed("no peers found for " + infoHash.toHex()
+          + (outcome.timedOut() ? " within " + Durations.format(timeout) : ""),
+          outcome.timedOut() ? CommandFailed.TIMEOUT : CommandFailed.NOT_FOUND, null);
+      if (json) {
+        throw f.withJson(document(outcome));
+      }
+      if (!quiet) {
+        err.println(Reports.summary(outcome.report(), outcome.timedOut()));
+        err.flush();
+      }
+      throw f;
     }
     if (json) {
-      ObjectNode doc = Json.object();
-      doc.put("infohash", infoHash.toHex());
-      ArrayNode peers = doc.putArray("peers");
-      outcome.peers().forEach(p -> peers.add(p.toString()));
-      doc.set("report", Reports.json(outcome.report(), outcome.timedOut()));
-      Json.print(out, doc);
+      if (printJson) {
+        Json.print(out, document(outcome));
+      }
     } else if (!quiet) {
       err.println(Reports.summary(outcome.report(), outcome.timedOut()));
       err.flush();
     }
-    if (outcome.peers().isEmpty()) {
-      throw new CommandFailed("no peers found for " + infoHash.toHex()
-          + (outcome.timedOut() ? " within " + Durations.format(timeout) : ""));
-    }
     return outcome;
   }
 
-  /** The lookup itself, on a ready node. */
-  private static Outcome run(
-      Dht dht, NodeId infoHash, long deadline, boolean json, PrintWriter out, ProgressLine progress) {
-    Set<PeerAddress> found = new LinkedHashSet<>();
-    Object lock = new Object();
-    boolean[] stopped = {false};
-    long[] firstPeerAt = {-1};
-    AtomicReference<LookupProgress> last = new AtomicReference<>();
-    long start = System.nanoTime();
-    progress.show(() -> {
-      LookupProgress p = last.get();
-      int peers;
-      synchronized (lock) {
-        peers = found.size();
+  /** The {@code --json} document: {@code {"infohash", "peers", "report"}}. */
+  static ObjectNode document(Outcome o) {
+    ObjectNode doc = Json.object();
+    doc.put("infohash", o.infoHash().toHex());
+    ArrayNode peers = doc.putArray("peers");
+    o.peers().forEach(p -> peers.add(p.toString()));
+    doc.set("report", Reports.json(o.report(), o.timedOut()));
+    return doc;
+  }
+
+  /** One lookup's state, shared by the DHT's callback thread and the command's thread. */
+  private static final class Search {
+    private final NodeId infoHash;
+    private final boolean json;
+    private final PrintWriter out;
+    private final Set<PeerAddress> found = new LinkedHashSet<>();
+    private final AtomicReference<LookupProgress> last = new AtomicReference<>();
+    private final long createdAt = System.nanoTime();
+    private boolean stopped; // guarded by found
+    private long startedAt = -1; // guarded by found
+    private long firstPeerAt = -1; // guarded by found
+
+    Search(NodeId infoHash, boolean json, PrintWriter out) {
+      this.infoHash = infoHash;
+      this.json = json;
+      this.out = out;
+    }
+
+    /** The lookup itself, on a ready node; stops at {@code deadline} with what it found. */
+    Outcome run(Dht dht, long deadline, ProgressLine progress) {
+      long start = System.nanoTime();
+      synchronized (found) {
+        startedAt = start;
       }
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      return String.format(Locale.ROOT, "queried %d nodes, %d responses, %d peer%s, %.1f s",
-          p == null ? 0 : p.queried(), p == null ? 0 : p.responses(), peers, peers == 1 ? "" : "s", elapsed);
-    });
-    CompletableFuture<LookupReport> f = dht.getPeers(infoHash, peer -> {
-      synchronized (lock) {
-        if (stopped[0] || !found.add(peer)) {
-          return;
+      progress.show(() -> {
+        LookupProgress p = last.get();
+        int peers;
+        synchronized (found) {
+          peers = found.size();
         }
-        if (firstPeerAt[0] < 0) {
-          firstPeerAt[0] = System.nanoTime();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return String.format(Locale.ROOT, "queried %d nodes, %d responses, %d peer%s, %.1f s",
+            p == null ? 0 : p.queried(), p == null ? 0 : p.responses(), peers, peers == 1 ? "" : "s", elapsed);
+      });
+      Duration left = Duration.ofNanos(Math.max(1_000_000L, deadline - start));
+      CompletableFuture<LookupReport> f = dht.getPeers(infoHash, peer -> {
+        synchronized (found) {
+          if (stopped || !found.add(peer)) {
+            return;
+          }
+          if (firstPeerAt < 0) {
+            firstPeerAt = System.nanoTime();
+          }
+          if (!json) {
+            progress.println(out, peer.toString());
+          }
         }
-        if (!json) {
-          progress.println(out, peer.toString());
-        }
-      }
-    }, last::set);
-    LookupReport report = Commands.await(f, deadline, "lookup");
-    boolean timedOut = report == null;
-    List<PeerAddress> peers;
-    synchronized (lock) {
-      stopped[0] = true;
-      peers = new ArrayList<>(found);
-      if (report != null) {
-        // a peer may reach the report before its callback ran: the report is the full answer
-        for (PeerAddress p : report.peers()) {
-          if (found.add(p)) {
-            peers.add(p);
-            if (!json) {
+      }, last::set, left);
+      // the DHT stops the lookup at the deadline and completes with the partial report; the
+      // extra second only guards against a node too busy to deliver it
+      LookupReport report = Commands.await(f, deadline + TimeUnit.SECONDS.toNanos(1), "lookup");
+      List<PeerAddress> peers;
+      synchronized (found) {
+        stopped = true;
+        if (report != null) {
+          // a peer may reach the report before its callback ran: the report is the full answer
+          for (PeerAddress p : report.peers()) {
+            if (found.add(p) && !json) {
               progress.println(out, p.toString());
             }
           }
         }
+        peers = new ArrayList<>(found);
       }
+      if (report == null) {
+        report = progressReport(peers, true);
+      }
+      return new Outcome(infoHash, peers, report, report.timedOut());
     }
-    if (report == null) {
+
+    /** What was found before a failure (or an interrupt), as an outcome. */
+    Outcome partial(Duration timeout) {
+      List<PeerAddress> peers;
+      synchronized (found) {
+        stopped = true;
+        peers = new ArrayList<>(found);
+      }
+      boolean timedOut = System.nanoTime() - createdAt >= timeout.toNanos();
+      return new Outcome(infoHash, peers, progressReport(peers, timedOut), timedOut);
+    }
+
+    /** A report rebuilt from the last progress sample, for a lookup that did not report. */
+    private LookupReport progressReport(List<PeerAddress> peers, boolean timedOut) {
       LookupProgress p = last.get();
       long now = System.nanoTime();
-      report = new LookupReport(infoHash, p == null ? 0 : p.queried(), p == null ? 0 : p.responses(),
-          p == null ? 0 : p.timeouts(), firstPeerAt[0] < 0 ? null : Duration.ofNanos(firstPeerAt[0] - start),
-          Duration.ofNanos(now - start), Set.copyOf(peers), List.of(), true);
+      long start;
+      long first;
+      synchronized (found) {
+        start = startedAt < 0 ? now : startedAt;
+        first = firstPeerAt;
+      }
+      return new LookupReport(infoHash, p == null ? 0 : p.queried(), p == null ? 0 : p.responses(),
+          p == null ? 0 : p.timeouts(), first < 0 ? null : Duration.ofNanos(first - start),
+          Duration.ofNanos(now - start), Set.copyOf(peers), List.of(), false, timedOut);
     }
-    return new Outcome(infoHash, peers, report, timedOut);
   }
 }

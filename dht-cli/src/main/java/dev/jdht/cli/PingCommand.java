@@ -68,21 +68,15 @@ public final class PingCommand implements Callable<Integer> {
     PingResult r;
     String who = target.isUnresolved() ? target.getHostString() + ":" + target.getPort()
         : dev.jdht.krpc.wire.PeerAddress.of(target).toString();
-    try (NodeSession session = NodeSession.start(settings, timeout, log)) {
-      r = session.dht().ping(target).get(timeout.toMillis() + 2000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new CommandFailed(CliErrors.oneLine(e.getCause().getMessage()), e.getCause());
-    } catch (TimeoutException e) {
-      throw new CommandFailed("no answer from " + who + " within " + Durations.format(timeout));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CommandFailed("interrupted", e);
-    }
-    if (!r.ok()) {
-      if ("timeout".equals(r.error())) {
-        throw new CommandFailed("no answer from " + r.address() + " within " + Durations.format(timeout));
+    try {
+      r = ping(settings, who, log);
+    } catch (CommandFailed e) {
+      if (json) {
+        ObjectNode partial = Json.object();
+        partial.put("address", who);
+        e.withJson(partial);
       }
-      throw new CommandFailed(r.address() + " answered with " + r.error());
+      throw e;
     }
     Duration rtt = Duration.ofNanos(r.rttNanos());
     String client = Reports.clientVersion(r.version());
@@ -100,5 +94,29 @@ public final class PingCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCodes.OK;
+  }
+
+  /** Pings {@code target}; a timeout, an error reply or a network failure is a {@link CommandFailed}. */
+  private PingResult ping(NodeSettings settings, String who, Logger log) {
+    PingResult r;
+    try (NodeSession session = NodeSession.start(settings, timeout, log);
+        ShutdownHook hook = ShutdownHook.registerInterrupting("dht-ping-stop", session::close)) {
+      r = session.dht().ping(target).get(timeout.toMillis() + 2000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new CommandFailed(CliErrors.oneLine(e.getCause().getMessage()), e.getCause());
+    } catch (TimeoutException e) {
+      throw new CommandFailed("no answer from " + who + " within " + Durations.format(timeout), CommandFailed.TIMEOUT, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandFailed("interrupted", CommandFailed.INTERRUPTED, e);
+    }
+    if (!r.ok()) {
+      if ("timeout".equals(r.error())) {
+        throw new CommandFailed("no answer from " + r.address() + " within " + Durations.format(timeout),
+            CommandFailed.TIMEOUT, null);
+      }
+      throw new CommandFailed(r.address() + " answered with " + r.error());
+    }
+    return r;
   }
 }

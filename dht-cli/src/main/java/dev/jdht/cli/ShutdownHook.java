@@ -19,6 +19,25 @@ public final class ShutdownHook implements AutoCloseable {
     return new ShutdownHook(t);
   }
 
+  /**
+   * Registers a graceful stop for a command that prints a result: at JVM shutdown (Ctrl-C,
+   * SIGTERM) it interrupts the thread that registered it, so the command stops waiting and prints
+   * what it has (with {@code --json}, a document with {@code "error": {"code": "interrupted"}}),
+   * waits up to {@value #OUTPUT_GRACE_MILLIS} ms for that output to be written, then runs {@code
+   * cleanup}.
+   */
+  public static ShutdownHook registerInterrupting(String name, Runnable cleanup) {
+    Thread owner = Thread.currentThread();
+    return register(name, () -> {
+      owner.interrupt();
+      Main.awaitFinished(OUTPUT_GRACE_MILLIS);
+      cleanup.run();
+    });
+  }
+
+  /** How long an interrupted command may take to print its result during shutdown. */
+  static final long OUTPUT_GRACE_MILLIS = 3_000;
+
   /** Unregisters the task (a no-op once shutdown has begun). */
   @Override
   public void close() {

@@ -139,6 +139,34 @@ class ShadedJarIT {
   }
 
   @Test
+  void peersJsonInterruptedBySigtermStillPrintsOneDocument(@TempDir Path tmp) throws Exception {
+    // a bootstrap node that never answers: the command is still joining when it is stopped
+    try (java.net.DatagramSocket silent = new java.net.DatagramSocket(
+        new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.39.33"), 0))) {
+      List<String> cmd = java("peers", "c9e15763f722f23e98a29decdfae341b98d53056", "--json", "--no-state",
+          "--bootstrap", "127.0.39.33:" + silent.getLocalPort(), "--bind", "127.0.39.32:0", "--timeout", "60s");
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.redirectError(tmp.resolve("err.txt").toFile());
+      Process p = pb.start();
+      try {
+        // wait until the process has sent its first query, so it is past start-up
+        silent.setSoTimeout(20_000);
+        silent.receive(new java.net.DatagramPacket(new byte[1500], 1500));
+        assertTrue(p.toHandle().destroy(), "SIGTERM sent");
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stopped on SIGTERM");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        com.fasterxml.jackson.databind.JsonNode doc = Json.mapper().readTree(out);
+        assertEquals("interrupted", doc.path("error").path("code").asText(), out);
+        assertEquals("c9e15763f722f23e98a29decdfae341b98d53056", doc.path("infohash").asText(), out);
+        assertTrue(doc.path("peers").isArray() && doc.path("report").isObject(), out);
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
   void launcherRunsTheJar() throws Exception {
     assumeTrue(Files.isExecutable(LAUNCHER), "skipped: no executable launcher at " + LAUNCHER);
     Proc p = run(List.of("sh", LAUNCHER.toString(), "decode", "--sample"));

@@ -284,21 +284,54 @@ public final class Dht implements AutoCloseable {
   public CompletableFuture<LookupReport> getPeers(
       NodeId infoHash, Consumer<PeerAddress> onPeer, Consumer<LookupProgress> onProgress) {
     Objects.requireNonNull(infoHash, "infoHash");
-    return lookup(infoHash, true, onPeer, onProgress);
+    return lookup(infoHash, true, onPeer, onProgress, null);
+  }
+
+  /**
+   * Finds peers for {@code infoHash} within {@code deadline}: as {@link #getPeers(NodeId, Consumer,
+   * Consumer)}, but a lookup still running when the deadline passes is stopped and the future
+   * completes normally with what it found so far ({@link LookupReport#timedOut()} true).
+   */
+  public CompletableFuture<LookupReport> getPeers(
+      NodeId infoHash, Consumer<PeerAddress> onPeer, Consumer<LookupProgress> onProgress, Duration deadline) {
+    Objects.requireNonNull(infoHash, "infoHash");
+    return lookup(infoHash, true, onPeer, onProgress, requirePositive(deadline));
   }
 
   /** Finds the nodes closest to {@code target}; the report's {@code closest} lists them. */
   public CompletableFuture<LookupReport> findNode(NodeId target) {
     Objects.requireNonNull(target, "target");
-    return lookup(target, false, null, null);
+    return lookup(target, false, null, null, null);
+  }
+
+  /**
+   * Finds the nodes closest to {@code target} within {@code deadline}; at the deadline the future
+   * completes with the partial report ({@link LookupReport#timedOut()} true).
+   */
+  public CompletableFuture<LookupReport> findNode(NodeId target, Duration deadline) {
+    Objects.requireNonNull(target, "target");
+    return lookup(target, false, null, null, requirePositive(deadline));
+  }
+
+  private static Duration requirePositive(Duration d) {
+    Objects.requireNonNull(d, "deadline");
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("deadline must be positive: " + d);
+    }
+    return d;
   }
 
   private CompletableFuture<LookupReport> lookup(
-      NodeId target, boolean peers, Consumer<PeerAddress> onPeer, Consumer<LookupProgress> onProgress) {
+      NodeId target,
+      boolean peers,
+      Consumer<PeerAddress> onPeer,
+      Consumer<LookupProgress> onProgress,
+      Duration deadline) {
     if (closed.get()) {
       return failed("DHT closed");
     }
     CompletableFuture<LookupReport> f = new CompletableFuture<>();
+    boolean[] hitDeadline = {false}; // loop thread only
     LookupObserver obs =
         new LookupObserver() {
           long lastProgress = Long.MIN_VALUE;
@@ -328,13 +361,23 @@ public final class Dht implements AutoCloseable {
 
           @Override
           public void onDone(LookupResult result, String error) {
-            completeOn(f, error == null ? null : new DhtException(error), LookupReport.of(result));
+            completeOn(f, error == null ? null : new DhtException(error), LookupReport.of(result, hitDeadline[0]));
           }
         };
     post(
         () -> {
           DhtNode.LookupHandle h = peers ? node.getPeers(target, obs) : node.findNode(target, obs);
+          TimerQueue.Timer timer =
+              deadline == null
+                  ? null
+                  : node.schedule(deadline.toNanos(), () -> {
+                      hitDeadline[0] = true;
+                      h.cancel();
+                    });
           f.whenComplete((r, e) -> {
+            if (timer != null) {
+              post(timer::cancel);
+            }
             if (f.isCancelled()) {
               post(h::cancel);
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jdht.core.lookup.LookupConfig;
 import dev.jdht.core.node.PingResult;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.PeerAddress;
@@ -58,6 +59,33 @@ class LoopbackDhtTest {
   @AfterEach
   void closeAll() {
     nodes.forEach(Dht::close);
+  }
+
+  @Test
+  void aLookupStoppedAtItsDeadlineCompletesWithThePartialReport() throws Exception {
+    Dht silentLater = start(null, null);
+    Dht client =
+        Dht.builder()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .allowLocalAddresses(true)
+            .readyTimeout(Duration.ofSeconds(10))
+            // timeouts far beyond the deadline: only the deadline can end the lookup
+            .lookupConfig(LookupConfig.defaults()
+                .withTimeouts(TimeUnit.SECONDS.toNanos(30), TimeUnit.SECONDS.toNanos(20), TimeUnit.SECONDS.toNanos(30)))
+            .bootstrap(List.of(addr(silentLater)))
+            .start();
+    nodes.add(client);
+    client.ready().get(10, TimeUnit.SECONDS);
+    silentLater.close(); // its socket closes: the client's only contact never answers again
+    LookupReport r =
+        client.getPeers(NodeId.random(random), null, null, Duration.ofMillis(300)).get(10, TimeUnit.SECONDS);
+    assertTrue(r.timedOut(), r.toString());
+    assertFalse(r.cancelled(), r.toString());
+    assertTrue(r.queriesSent() >= 1, r.toString());
+    assertEquals(0, r.responses(), r.toString());
+    assertThrows(IllegalArgumentException.class, () -> client.getPeers(NodeId.random(random), null, null, Duration.ZERO));
+    LookupReport fn = client.findNode(NodeId.random(random), Duration.ofMillis(200)).get(10, TimeUnit.SECONDS);
+    assertTrue(fn.timedOut(), fn.toString());
   }
 
   @Test
