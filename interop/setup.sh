@@ -3,6 +3,7 @@
 # in CI; uses sudo when available otherwise).
 #   - python3-libtorrent (libtorrent-rasterbar 2.0.x) for lt_node.py
 #   - npm dependencies (bittorrent-dht, pinned by package-lock.json) for bt_node.js
+#   - chromium + chromium-driver for the dashboard's browser test (dht-http DashboardBrowserTest)
 set -eu
 cd "$(dirname "$0")"
 
@@ -22,6 +23,12 @@ if ! /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1; then
   apt_install python3-libtorrent
 fi
 /usr/bin/python3 -c 'import libtorrent as lt; print("setup: libtorrent", lt.__version__)'
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "setup: installing chromium and chromium-driver"
+  apt_install chromium chromium-driver
+fi
+echo "setup: $(/usr/bin/chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "setup: node/npm missing, installing Debian nodejs + npm"

@@ -2,6 +2,7 @@
 "use strict";
 (function () {
   const POLL_MS = 1000;
+  const MAX_LOOKUP_ROWS = 12;
   const $ = (id) => document.getElementById(id);
   const fmt = (n) => (n === null || n === undefined) ? "–" : Number(n).toLocaleString("en-US");
   const ms = (v) => (v === null || v === undefined) ? "–" : v < 1000 ? v + " ms" : (v / 1000).toFixed(2) + " s";
@@ -50,9 +51,19 @@
     return out;
   }
 
+  // the average rate over the last `windowMs` of history for column `col`
+  function recentRate(history, col, windowMs) {
+    if (history.length < 2) return null;
+    const end = history[history.length - 1];
+    let start = history[history.length - 2];
+    for (let i = history.length - 2; i >= 0 && end[0] - history[i][0] <= windowMs; i--) start = history[i];
+    const dt = (end[0] - start[0]) / 1000;
+    return dt > 0 ? (end[col] - start[col]) / dt : null;
+  }
+
   function chart(canvas, series) {
     const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth, h = canvas.clientHeight || Number(canvas.getAttribute("height"));
+    const w = canvas.clientWidth, h = canvas.clientHeight;
     if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
     const g = canvas.getContext("2d");
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -85,13 +96,24 @@
     for (const s of series) {
       g.strokeStyle = css.getPropertyValue(s.color);
       g.lineWidth = 1.8;
+      g.setLineDash(s.dash ? [5, 4] : []);
       g.beginPath();
       s.points.forEach((p, i) => (i ? g.lineTo(X(p[0]), Y(p[1])) : g.moveTo(X(p[0]), Y(p[1]))));
       g.stroke();
     }
   }
 
+  // rebuilds a list only when its data changed (keeps hover and selection stable)
+  const drawn = {};
+  function changed(key, data) {
+    const text = JSON.stringify(data);
+    if (drawn[key] === text) return false;
+    drawn[key] = text;
+    return true;
+  }
+
   function renderBuckets(buckets) {
+    if (!changed("buckets", buckets)) return;
     const box = $("buckets");
     box.textContent = "";
     if (buckets.length === 0) {
@@ -124,9 +146,10 @@
   }
 
   function renderLookups(s) {
+    const rows = s.lookups_running.concat(s.lookups_recent).slice(0, MAX_LOOKUP_ROWS);
+    if (!changed("lookups", rows)) return;
     const body = $("lookups");
     body.textContent = "";
-    const rows = s.lookups_running.concat(s.lookups_recent);
     if (rows.length === 0) {
       const tr = body.insertRow();
       const td = tr.insertCell();
@@ -174,9 +197,10 @@
     setText($("drops"), fmt(c.dropped_malformed) + " malformed · " + fmt(c.dropped_rate_limited) + " rate-limited · "
         + fmt(c.dropped_unknown_transaction) + " unknown tx");
     const hin = rates(s.history, 1), hout = rates(s.history, 2);
-    setText($("rate-in"), hin.length ? hin[hin.length - 1][1].toFixed(1) : "–");
-    setText($("rate-out"), hout.length ? hout[hout.length - 1][1].toFixed(1) : "–");
-    chart($("traffic"), [{ points: hin, color: "--in" }, { points: hout, color: "--out" }]);
+    const rin = recentRate(s.history, 1, 5000), rout = recentRate(s.history, 2, 5000);
+    setText($("rate-in"), rin === null ? "–" : rin.toFixed(1));
+    setText($("rate-out"), rout === null ? "–" : rout.toFixed(1));
+    chart($("traffic"), [{ points: hout, color: "--out" }, { points: hin, color: "--in", dash: true }]);
     renderBuckets(s.buckets);
     renderLookups(s);
     renderQuantiles(s);
