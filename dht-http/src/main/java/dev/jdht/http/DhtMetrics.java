@@ -4,6 +4,7 @@ import dev.jdht.core.api.BucketStats;
 import dev.jdht.core.api.DhtSnapshot;
 import dev.jdht.core.api.DhtStats;
 import dev.jdht.core.api.LatencyHistogram;
+import dev.jdht.krpc.message.Query;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -30,6 +31,9 @@ import java.util.function.Supplier;
  */
 public final class DhtMetrics implements MultiCollector {
   private static final String[] STATES = {"good", "questionable", "bad"};
+  /** Methods exported from the start (0 until seen), so that rate() works from the first scrape. */
+  private static final List<String> METHODS =
+      List.of(Query.PING, Query.FIND_NODE, Query.GET_PEERS, Query.ANNOUNCE_PEER, Query.SAMPLE_INFOHASHES);
 
   private final Supplier<MonitorState> state;
 
@@ -51,8 +55,8 @@ public final class DhtMetrics implements MultiCollector {
     out.add(counter("dht_received_bytes", "UDP payload bytes received", s.bytesIn(), Unit.BYTES));
     out.add(counter("dht_sent_bytes", "UDP payload bytes sent", s.bytesOut(), Unit.BYTES));
     out.add(byLabel("dht_queries_received", "KRPC queries received, by method (other: unknown methods)",
-        "method", s.queriesIn()));
-    out.add(byLabel("dht_queries_sent", "KRPC queries we sent, by method", "method", s.queriesOut()));
+        "method", withZeros(s.queriesIn(), "other")));
+    out.add(byLabel("dht_queries_sent", "KRPC queries we sent, by method", "method", withZeros(s.queriesOut())));
     out.add(counter("dht_responses_received", "responses matched to one of our queries", s.responsesIn()));
     out.add(counter("dht_errors_received", "KRPC errors received for our queries", s.errorsIn()));
     out.add(counter("dht_errors_sent", "KRPC errors we sent (malformed query, unknown method, bad token)",
@@ -94,6 +98,17 @@ public final class DhtMetrics implements MultiCollector {
           c.coverageEstimate()));
     }
     return new MetricSnapshots(out);
+  }
+
+  private static Map<String, Long> withZeros(Map<String, Long> byMethod, String... extra) {
+    Map<String, Long> m = new TreeMap<>(byMethod);
+    for (String method : METHODS) {
+      m.putIfAbsent(method, 0L);
+    }
+    for (String e : extra) {
+      m.putIfAbsent(e, 0L);
+    }
+    return m;
   }
 
   private static CounterSnapshot counter(String name, String help, long value) {
