@@ -81,7 +81,7 @@ final class Lookups {
       if (out.size() == max) {
         break;
       }
-      out.add(Telemetry.summary(run.lookup.result(), now));
+      out.add(Telemetry.running(run.lookup, now));
     }
     return out;
   }

@@ -4,11 +4,13 @@ import dev.jdht.core.api.BucketStats;
 import dev.jdht.core.api.DhtSnapshot;
 import dev.jdht.core.api.LatencyHistogram;
 import dev.jdht.core.api.LookupSummary;
+import dev.jdht.core.lookup.Lookup;
 import dev.jdht.core.lookup.LookupKind;
 import dev.jdht.core.lookup.LookupResult;
 import dev.jdht.core.routing.NodeEntry;
 import dev.jdht.core.routing.NodeState;
 import dev.jdht.core.routing.RoutingTable;
+import dev.jdht.krpc.wire.NodeId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -29,7 +31,38 @@ final class Telemetry {
   private final Histogram rtt = new Histogram(RTT_BOUNDS);
   private final Map<LookupKind, Histogram> done = new EnumMap<>(LookupKind.class);
   private final Map<LookupKind, Histogram> firstPeer = new EnumMap<>(LookupKind.class);
-  private final ArrayDeque<LookupResult> recent = new ArrayDeque<>();
+  private final ArrayDeque<Entry> recent = new ArrayDeque<>();
+
+  /** What a listed lookup keeps (not its peers or closest nodes). */
+  private record Entry(
+      LookupKind kind,
+      NodeId target,
+      boolean cancelled,
+      int queries,
+      int responses,
+      int timeouts,
+      int peers,
+      long startedAt,
+      long firstPeerAt,
+      long doneAt) {
+
+    LookupSummary summary(long now) {
+      boolean running = doneAt < 0;
+      long end = running ? now : doneAt;
+      return new LookupSummary(
+          kindName(kind),
+          target,
+          running,
+          cancelled,
+          queries,
+          responses,
+          timeouts,
+          peers,
+          millis(end - startedAt),
+          firstPeerAt < 0 ? -1 : millis(firstPeerAt - startedAt),
+          running ? 0 : millis(now - doneAt));
+    }
+  }
 
   /** An answered query's round trip. */
   void onRtt(long rttNanos) {
@@ -46,7 +79,8 @@ final class Telemetry {
         firstPeer.computeIfAbsent(r.kind(), k -> new Histogram(LOOKUP_BOUNDS)).observe(r.timeToFirstPeerNanos());
       }
     }
-    recent.addFirst(r);
+    recent.addFirst(new Entry(r.kind(), r.target(), r.cancelled(), r.queriesSent(), r.responses(), r.timeouts(),
+        r.peers().size(), r.startedAt(), r.firstPeerAt(), r.doneAt()));
     while (recent.size() > DhtSnapshot.MAX_LISTED) {
       recent.removeLast();
     }
@@ -66,8 +100,8 @@ final class Telemetry {
 
   List<LookupSummary> recentLookups(long now) {
     List<LookupSummary> out = new ArrayList<>(recent.size());
-    for (LookupResult r : recent) {
-      out.add(summary(r, now));
+    for (Entry e : recent) {
+      out.add(e.summary(now));
     }
     return out;
   }
@@ -82,22 +116,10 @@ final class Telemetry {
     return k.name().toLowerCase(Locale.ROOT);
   }
 
-  /** A running ({@code doneAt < 0}) or finished lookup as listed in a snapshot. */
-  static LookupSummary summary(LookupResult r, long now) {
-    boolean running = !r.isDone();
-    long end = running ? now : r.doneAt();
-    return new LookupSummary(
-        kindName(r.kind()),
-        r.target(),
-        running,
-        r.cancelled(),
-        r.queriesSent(),
-        r.responses(),
-        r.timeouts(),
-        r.peers().size(),
-        millis(end - r.startedAt()),
-        r.firstPeerAt() < 0 ? -1 : millis(r.firstPeerAt() - r.startedAt()),
-        running ? 0 : millis(now - r.doneAt()));
+  /** A running lookup as listed in a snapshot (without copying its peers). */
+  static LookupSummary running(Lookup l, long now) {
+    return new Entry(l.kind(), l.target(), false, l.queriesSent(), l.responses(), l.timeouts(), l.peerCount(),
+        l.startedAt(), l.firstPeerAt(), -1).summary(now);
   }
 
   private static long millis(long nanos) {
