@@ -28,9 +28,9 @@ if ! /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1; then
 fi
 /usr/bin/python3 -c 'import libtorrent as lt; print("setup: libtorrent", lt.__version__)'
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  echo "setup: installing chromium and chromium-driver"
-  apt_install chromium chromium-driver
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/share/fonts/truetype/liberation ]; then
+  echo "setup: installing chromium, chromium-driver and fonts-liberation"
+  apt_install chromium chromium-driver fonts-liberation
 fi
 echo "setup: $(/usr/bin/chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
 
