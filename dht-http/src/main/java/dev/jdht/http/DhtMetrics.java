@@ -56,6 +56,8 @@ public final class DhtMetrics implements MultiCollector {
     out.add(counter("dht_sent_bytes", "UDP payload bytes sent", s.bytesOut(), Unit.BYTES));
     out.add(byLabel("dht_queries_received", "KRPC queries received, by method (other: unknown methods)",
         "method", withZeros(s.queriesIn(), "other")));
+    out.add(byLabel("dht_queries_answered", "KRPC queries received that we answered with a response "
+        + "(the others got an error), by method", "method", withZeros(s.queriesAnswered(), "other")));
     out.add(byLabel("dht_queries_sent", "KRPC queries we sent, by method", "method", withZeros(s.queriesOut())));
     out.add(counter("dht_responses_received", "responses matched to one of our queries", s.responsesIn()));
     out.add(counter("dht_errors_received", "KRPC errors received for our queries", s.errorsIn()));

@@ -65,6 +65,7 @@ final class StateJson {
     c.put("bytes_out", s.bytesOut());
     c.put("queries_in", s.totalQueriesIn());
     c.put("queries_out", s.totalQueriesOut());
+    c.put("queries_answered", s.queriesAnswered().values().stream().mapToLong(Long::longValue).sum());
     c.put("queries_in_by_method", s.queriesIn());
     c.put("queries_out_by_method", s.queriesOut());
     c.put("responses_in", s.responsesIn());

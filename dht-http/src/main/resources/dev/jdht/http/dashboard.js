@@ -19,6 +19,7 @@
       dht_sent_bytes_total: c.bytes_out,
       dht_queries_received_total: c.queries_in,
       dht_queries_sent_total: c.queries_out,
+      dht_queries_answered_total: c.queries_answered,
       dht_responses_received_total: c.responses_in,
       dht_query_timeouts_total: c.timeouts,
       dht_datagrams_dropped_total: c.dropped_malformed + c.dropped_rate_limited

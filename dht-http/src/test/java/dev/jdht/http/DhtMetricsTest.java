@@ -38,6 +38,8 @@ class DhtMetricsTest {
     assertEquals(5, p.value("dht_queries_received_total", Map.of("method", "ping")));
     assertEquals(7, p.value("dht_queries_received_total", Map.of("method", "get_peers")));
     assertEquals(30, p.value("dht_queries_sent_total", Map.of("method", "find_node")));
+    assertEquals(6, p.value("dht_queries_answered_total", Map.of("method", "get_peers")));
+    assertEquals(11, p.sum("dht_queries_answered_total"));
     assertEquals(0, p.value("dht_queries_received_total", Map.of("method", "announce_peer")), "known methods from 0");
     assertEquals(0, p.value("dht_queries_received_total", Map.of("method", "other")));
     assertEquals(0, p.value("dht_queries_sent_total", Map.of("method", "ping")));

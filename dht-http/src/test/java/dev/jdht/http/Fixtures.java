@@ -22,7 +22,7 @@ final class Fixtures {
 
   static DhtSnapshot snapshot(long datagramsIn) {
     DhtStats stats = new DhtStats(datagramsIn, 1000, 80, 900, 1, Map.of("ping", 5L, "get_peers", 7L),
-        Map.of("find_node", 30L), 60, 2, 3, 4, 5, 6, 7, 8, 11, 9, 2, 1, 12, 3);
+        Map.of("find_node", 30L), 60, 2, 3, 4, 5, 6, 7, 8, 11, 9, 2, 1, 12, 3, Map.of("ping", 5L, "get_peers", 6L));
     List<BucketStats> buckets = List.of(
         new BucketStats(0, "ipv4", 6, 1, 1, 3), new BucketStats(1, "ipv4", 2, 0, 0, 0),
         new BucketStats(3, "ipv6", 1, 0, 0, 1));

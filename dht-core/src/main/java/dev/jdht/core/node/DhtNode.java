@@ -286,6 +286,7 @@ public final class DhtNode {
     if (reply instanceof ErrorMessage e) {
       sendError(e, from);
     } else if (reply != null) {
+      Counters.inc(counters.answered, method);
       rpc.send(from, reply);
     }
   }
@@ -406,7 +407,8 @@ public final class DhtNode {
         rpc.inFlight(),
         lookups.active(),
         peers.peerCount(),
-        peers.infoHashCount());
+        peers.infoHashCount(),
+        counters.answered);
   }
 
   /** Stats, routing buckets, latency distributions and lookups, as one immutable snapshot. */

@@ -45,6 +45,11 @@ class DhtSnapshotTest {
       assertTrue(s.buckets().get(i - 1).depth() < s.buckets().get(i).depth(), "shallow buckets first, one per depth");
     }
 
+    // every query we received got a response or an error
+    assertTrue(s.stats().totalQueriesIn() > 0);
+    assertEquals(s.stats().totalQueriesIn(),
+        s.stats().queriesAnswered().values().stream().mapToLong(Long::longValue).sum() + s.stats().errorsOut());
+
     // every answered query is one RTT observation
     LatencyHistogram rtt = s.nodeRtt();
     assertEquals(s.stats().responsesIn(), rtt.count());
