@@ -23,6 +23,12 @@ public final class HttpOptions {
           + "address (read-only; a bare PORT listens on 127.0.0.1 only; off by default).")
   InetSocketAddress http;
 
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
   /** Parses {@code PORT}, {@code IP:PORT} or {@code [IPv6]:PORT}; a bare port means loopback. */
   static InetSocketAddress parse(String value) {
     String s = value == null ? "" : value.strip();
@@ -59,6 +65,10 @@ public final class HttpOptions {
     if (http == null) {
       return null;
     }
+    // the CLI owns its JVM: bound the time a client may take to send a request or read the
+    // answer (read once, when the first JDK HTTP server starts; an explicit -D wins)
+    setIfAbsent("sun.net.httpserver.maxReqTime", "10");
+    setIfAbsent("sun.net.httpserver.maxRspTime", "30");
     try {
       return MonitorServer.builder(dht).bind(http).crawl(crawl).start();
     } catch (IOException e) {
