@@ -75,6 +75,18 @@ public final class Converters {
     }
   }
 
+  /** Where to serve the dashboard and metrics: {@code PORT} (on loopback) or {@code IP:PORT}. */
+  public static final class HttpAddress implements ITypeConverter<InetSocketAddress> {
+    @Override
+    public InetSocketAddress convert(String value) {
+      try {
+        return HttpOptions.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   /** A positive duration ({@code 30s}, {@code 500ms}, ...). */
   public static final class PositiveDuration implements ITypeConverter<Duration> {
     @Override

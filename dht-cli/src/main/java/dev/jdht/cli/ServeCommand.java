@@ -2,6 +2,7 @@ package dev.jdht.cli;
 
 import dev.jdht.core.api.DhtStats;
 import dev.jdht.core.node.SavedState;
+import dev.jdht.http.MonitorServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  dht serve",
       "  dht serve --bind 0.0.0.0:6881 --stats-interval 10s",
       "  dht serve --bind 127.0.0.5:7000 --bootstrap none     the first node of a private network",
+      "  dht serve --http 9090                                dashboard at http://127.0.0.1:9090/",
     })
 public final class ServeCommand implements Callable<Integer> {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -68,6 +70,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin private NetworkOptions network;
 
+  @Mixin private HttpOptions http;
+
   /** Runs the node until SIGINT/SIGTERM, --duration or an interrupt; saves state; exit 0. */
   @Override
   public Integer call() {
@@ -76,6 +80,13 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean quiet = Commands.quiet(spec);
     NodeSession session = NodeSession.start(NodeSettings.of(node, network, null, null), Duration.ofMinutes(1), log);
+    MonitorServer monitor;
+    try {
+      monitor = http.start(session.dht(), null);
+    } catch (CommandFailed e) {
+      session.close();
+      throw e;
+    }
     Object printLock = new Object();
     AtomicBoolean closing = new AtomicBoolean();
     CountDownLatch stopRequested = new CountDownLatch(1);
@@ -87,6 +98,9 @@ public final class ServeCommand implements Callable<Integer> {
       synchronized (stopLock) {
         if (!closing.compareAndSet(false, true)) {
           return;
+        }
+        if (monitor != null) {
+          monitor.close();
         }
         session.close();
         synchronized (printLock) {
@@ -102,6 +116,9 @@ public final class ServeCommand implements Callable<Integer> {
       synchronized (printLock) {
         out.println("node " + session.dht().nodeId().toHex() + " listening on UDP " + session.localAddressText());
         out.println("state: " + session.stateNote());
+        if (monitor != null) {
+          out.println("dashboard: " + monitor.url() + " (Prometheus metrics at " + monitor.url() + "metrics)");
+        }
         out.flush();
       }
       Thread joiner = new Thread(() -> join(session, closing, printLock, out, err, quiet), "dht-serve-join");

@@ -67,6 +67,12 @@ class ArgumentErrorsTest {
         bad("not an IPv4 address: '256.0.0.1'", "serve", "--bind", "256.0.0.1:6881"),
         bad("is not a node id", "serve", "--node-id", "zz"),
         bad("Unknown option: '--daemon'", "serve", "--daemon"),
+        bad("port out of range in '70000' (0-65535)", "serve", "--http", "70000"),
+        bad("expected [IP:]PORT, e.g. 9090 or 127.0.0.1:9090, got 'localhost'", "serve", "--http", "localhost"),
+        bad("expected [IP:]PORT, e.g. 9090 or 127.0.0.1:9090, got '127.0.0.1'", "serve", "--http", "127.0.0.1"),
+        bad("bind needs an IP address, not a host name", "serve", "--http", "example.com:9090"),
+        bad("not an IPv4 address: '300.0.0.1'", "serve", "--http", "300.0.0.1:9090"),
+        bad("Missing required parameter for option '--http'", "serve", "--http"),
         // demo
         bad("nodes out of range: 5 (expected 10..2000)", "demo", "--nodes", "5"),
         bad("'lots' is not a number", "demo", "--nodes", "lots"),

@@ -5,9 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jdht.core.node.SavedState;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +53,57 @@ class ServeAndDemoTest {
     assertEquals(0, again.exitCode(), again::toString);
     assertTrue(again.out().startsWith("node " + st.id().toHex() + " listening"), again.out());
     assertTrue(again.out().contains("(restored " + st.nodes().size() + " nodes)"), again.out());
+  }
+
+  @Test
+  void serveWithHttpShowsTheDashboardAndMetrics() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int[] code = {-1};
+    Thread t = new Thread(() -> code[0] = Main.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+        new PrintWriter(err, true), "serve", "--bind", "127.0.39.13:0", "--bootstrap", TestNet.bootstrap(),
+        "--no-state", "--http", "127.0.39.13:0", "--duration", "4s"));
+    t.start();
+    String url = null;
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (url == null && System.nanoTime() < end) {
+      Matcher m = Pattern.compile("dashboard: (http://127\\.0\\.39\\.13:\\d+/) \\(Prometheus metrics at \\1metrics\\)")
+          .matcher(out.toString());
+      if (m.find()) {
+        url = m.group(1);
+      } else {
+        Thread.sleep(20);
+      }
+    }
+    assertTrue(url != null, out::toString);
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("<script src=\"/dashboard.js\""), page.body());
+    HttpResponse<String> metrics = null;
+    for (int i = 0; i < 100; i++) { // the first snapshot arrives within a second
+      metrics = http.send(HttpRequest.newBuilder(URI.create(url + "metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      if (metrics.body().contains("dht_datagrams_received_total")) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.body().contains("# TYPE dht_datagrams_received_total counter"), metrics.body());
+    t.join(20_000);
+    assertEquals(0, code[0], () -> out + "\n" + err);
+  }
+
+  @Test
+  void serveWithABusyHttpPortFailsInOneLine() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.39.14"))) {
+      Cli.Result r = Cli.run("serve", "--bind", "127.0.39.14:0", "--bootstrap", "none", "--no-state",
+          "--http", "127.0.39.14:" + busy.getLocalPort(), "--duration", "200ms");
+      assertEquals(1, r.exitCode(), r::toString);
+      assertEquals(1, r.errLines().size(), r::toString);
+      assertTrue(r.err().startsWith("dht serve: cannot serve --http on 127.0.39.14:" + busy.getLocalPort()), r.err());
+    }
   }
 
   @Test

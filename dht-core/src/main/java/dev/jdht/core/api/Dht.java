@@ -166,13 +166,13 @@ public final class Dht implements AutoCloseable {
     node.schedule(
         saveInterval.toNanos(),
         () -> {
-          byte[] state = snapshot();
+          byte[] state = stateBytes();
           io.execute(() -> writeState(stateFile, state));
           scheduleSave();
         });
   }
 
-  private byte[] snapshot() {
+  private byte[] stateBytes() {
     return new SavedState(node.id(), node.nodesToSave(SavedState.MAX_NODES)).encode();
   }
 
@@ -498,6 +498,17 @@ public final class Dht implements AutoCloseable {
     return f;
   }
 
+  /**
+   * Counters, routing-table buckets, latency distributions and lookups, computed on the DHT thread
+   * in one go; for dashboards and metrics exporters (it walks the routing table: every second is
+   * fine, every datagram is not).
+   */
+  public CompletableFuture<DhtSnapshot> snapshot() {
+    CompletableFuture<DhtSnapshot> f = new CompletableFuture<>();
+    loop.call(node::snapshot).whenComplete((s, e) -> completeOn(f, e, s));
+    return f;
+  }
+
   /** The nodes in the routing table that are not bad, good ones first. */
   public CompletableFuture<List<NodeInfo>> routingTableNodes() {
     CompletableFuture<List<NodeInfo>> f = new CompletableFuture<>();
@@ -525,7 +536,7 @@ public final class Dht implements AutoCloseable {
         loop.call(
             () -> {
               node.close();
-              return stateFile == null ? null : snapshot();
+              return stateFile == null ? null : stateBytes();
             });
     byte[] data = null;
     try {

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param activeLookups lookups running
  * @param storedPeers peers in the peer store
  * @param storedInfoHashes infohashes in the peer store
+ * @param queriesAnswered queries received that we answered with a response (not an error), by method
  */
 public record DhtStats(
     long datagramsIn,
@@ -48,9 +49,11 @@ public record DhtStats(
     int inFlight,
     int activeLookups,
     int storedPeers,
-    int storedInfoHashes) {
+    int storedInfoHashes,
+    Map<String, Long> queriesAnswered) {
 
   public DhtStats {
+    queriesAnswered = Map.copyOf(queriesAnswered);
     queriesIn = Map.copyOf(queriesIn);
     queriesOut = Map.copyOf(queriesOut);
   }

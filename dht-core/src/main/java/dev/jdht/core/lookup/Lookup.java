@@ -316,6 +316,26 @@ public final class Lookup {
     return snapshot();
   }
 
+  /** Answers received so far. */
+  public int responses() {
+    return responses;
+  }
+
+  /** Queries failed so far. */
+  public int timeouts() {
+    return timeouts;
+  }
+
+  /** The {@code now} given to {@code start}, or -1 before. */
+  public long startedAt() {
+    return startedAt;
+  }
+
+  /** When the first peer arrived, or -1. */
+  public long firstPeerAt() {
+    return firstPeerAt;
+  }
+
   /** Queries sent so far. */
   public int queriesSent() {
     return queriesSent;

@@ -12,6 +12,7 @@ final class Counters {
   long sendFailures;
   final Map<String, Long> queriesIn = new HashMap<>();
   final Map<String, Long> queriesOut = new HashMap<>();
+  final Map<String, Long> answered = new HashMap<>();
   long responsesIn;
   long errorsIn;
   long errorsOut;

@@ -1,5 +1,6 @@
 package dev.jdht.core.node;
 
+import dev.jdht.core.api.DhtSnapshot;
 import dev.jdht.core.api.DhtStats;
 import dev.jdht.core.io.Transport;
 import dev.jdht.core.lookup.LookupKind;
@@ -63,6 +64,7 @@ public final class DhtNode {
   private final RateLimiter limiter;
   private final RttEstimator rtt = new RttEstimator(256);
   private final Counters counters = new Counters();
+  private final Telemetry telemetry = new Telemetry();
   private final KrpcDecoder decoder = new KrpcDecoder();
   private final QueryMeta meta;
   private final Rpc rpc;
@@ -94,7 +96,7 @@ public final class DhtNode {
         new Rpc(transport, timers, clock, config.lookup(), rtt, counters,
             new TransactionTable<>(config.maxInFlight(), random));
     this.server = new QueryHandler(id, config.version(), config.maxReplyBytes(), routing, tokens, peers, random);
-    this.lookups = new Lookups(id, config, meta, rpc, routing, rtt, timers, clock);
+    this.lookups = new Lookups(id, config, meta, rpc, routing, rtt, timers, clock, telemetry);
     this.bootstrap = new Bootstrap(id, config, meta, rpc, lookups, routing, timers, clock, random);
   }
 
@@ -260,6 +262,7 @@ public final class DhtNode {
     long rttNanos = tx.rttNanos(now);
     if (r != null) {
       counters.responsesIn++;
+      telemetry.onRtt(rttNanos);
       if (!r.id().equals(id)) {
         routing.onResponse(new NodeInfo(r.id(), from), now, rttNanos);
       }
@@ -283,6 +286,7 @@ public final class DhtNode {
     if (reply instanceof ErrorMessage e) {
       sendError(e, from);
     } else if (reply != null) {
+      Counters.inc(counters.answered, method);
       rpc.send(from, reply);
     }
   }
@@ -403,7 +407,22 @@ public final class DhtNode {
         rpc.inFlight(),
         lookups.active(),
         peers.peerCount(),
-        peers.infoHashCount());
+        peers.infoHashCount(),
+        counters.answered);
+  }
+
+  /** Stats, routing buckets, latency distributions and lookups, as one immutable snapshot. */
+  public DhtSnapshot snapshot() {
+    long now = clock.nanos();
+    return new DhtSnapshot(
+        id,
+        stats(),
+        Telemetry.buckets(routing, now),
+        telemetry.rttHistogram(),
+        telemetry.doneHistograms(),
+        telemetry.firstPeerHistograms(),
+        lookups.running(DhtSnapshot.MAX_LISTED),
+        telemetry.recentLookups(now));
   }
 
   /** Nodes worth saving: every entry that is not bad, good ones first. */

@@ -1,5 +1,6 @@
 package dev.jdht.core.node;
 
+import dev.jdht.core.api.LookupSummary;
 import dev.jdht.core.lookup.AnnounceRound;
 import dev.jdht.core.lookup.ClosestNode;
 import dev.jdht.core.lookup.Lookup;
@@ -42,6 +43,7 @@ final class Lookups {
   private final RttEstimator rtt;
   private final TimerQueue timers;
   private final Clock clock;
+  private final Telemetry telemetry;
   private final Set<LookupRun> running = new LinkedHashSet<>();
   private boolean closed;
 
@@ -53,7 +55,8 @@ final class Lookups {
       RoutingTable routing,
       RttEstimator rtt,
       TimerQueue timers,
-      Clock clock) {
+      Clock clock,
+      Telemetry telemetry) {
     this.id = id;
     this.config = config;
     this.meta = meta;
@@ -62,11 +65,25 @@ final class Lookups {
     this.rtt = rtt;
     this.timers = timers;
     this.clock = clock;
+    this.telemetry = telemetry;
   }
 
   /** Lookups running. */
   int active() {
     return running.size();
+  }
+
+  /** The running lookups as a snapshot lists them, oldest first, at most {@code max}. */
+  List<LookupSummary> running(int max) {
+    long now = clock.nanos();
+    List<LookupSummary> out = new ArrayList<>();
+    for (LookupRun run : running) {
+      if (out.size() == max) {
+        break;
+      }
+      out.add(Telemetry.running(run.lookup, now));
+    }
+    return out;
   }
 
   /** True while fewer than half the lookup slots are taken (room for maintenance lookups). */
@@ -226,6 +243,7 @@ final class Lookups {
         tick.cancel();
       }
       running.remove(this);
+      telemetry.onLookupDone(lookup.result());
       if (observer != null) {
         observer.onDone(lookup.result(), error);
       }
