@@ -1,8 +1,8 @@
 package dev.jdht.core.api;
 
+import dev.jdht.krpc.wire.HostPort;
 import dev.jdht.krpc.wire.PeerAddress;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +27,13 @@ final class BootstrapResolver {
     List<PeerAddress> out = new ArrayList<>();
     for (String hp : hostPorts) {
       try {
-        InetSocketAddress a = Dht.parseHostPort(hp);
-        for (InetAddress ia : InetAddress.getAllByName(a.getHostString())) {
-          out.add(PeerAddress.of(ia, a.getPort()));
+        HostPort a = HostPort.parse(hp);
+        if (a.isLiteral()) {
+          out.add(a.literal());
+          continue;
+        }
+        for (InetAddress ia : InetAddress.getAllByName(a.host())) {
+          out.add(PeerAddress.of(ia, a.port()));
         }
       } catch (UnknownHostException | IllegalArgumentException e) {
         log.warn("cannot use bootstrap node {}: {}", hp, e.getMessage());

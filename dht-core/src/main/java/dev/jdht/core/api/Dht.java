@@ -8,6 +8,7 @@ import dev.jdht.core.node.PingResult;
 import dev.jdht.core.node.SavedState;
 import dev.jdht.core.routing.RoutingConfig;
 import dev.jdht.core.time.Clock;
+import dev.jdht.krpc.wire.HostPort;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
@@ -82,30 +83,6 @@ public final class Dht implements AutoCloseable {
     if (!bootstrap.isEmpty()) {
       addBootstrapNodes(bootstrap);
     }
-  }
-
-  /** Parses "host:port" or "[v6]:port" without resolving the host. */
-  public static InetSocketAddress parseHostPort(String s) {
-    int colon = s.lastIndexOf(':');
-    if (colon <= 0 || colon == s.length() - 1) {
-      throw new IllegalArgumentException("expected host:port, got '" + s + "'");
-    }
-    String host = s.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (host.contains(":")) {
-      throw new IllegalArgumentException("IPv6 addresses need brackets: '" + s + "'");
-    }
-    int port;
-    try {
-      port = Integer.parseInt(s.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("bad port in '" + s + "'");
-    }
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port out of range in '" + s + "'");
-    }
-    return InetSocketAddress.createUnresolved(host, port);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -315,7 +292,7 @@ public final class Dht implements AutoCloseable {
     /** Bootstrap contacts as "host:port" (resolved off the loop). Empty: none. */
     public Builder bootstrap(Collection<String> hostPorts) {
       for (String hp : hostPorts) {
-        parseHostPort(hp);
+        HostPort.parse(hp);
       }
       this.bootstrap = List.copyOf(hostPorts);
       return this;
