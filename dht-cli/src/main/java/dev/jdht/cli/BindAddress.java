@@ -1,5 +1,6 @@
 package dev.jdht.cli;
 
+import dev.jdht.krpc.wire.HostPort;
 import java.net.InetSocketAddress;
 
 /**
@@ -20,7 +21,7 @@ public record BindAddress(InetSocketAddress address, boolean portGiven) {
 
   /** Parses {@code ip}, {@code ip:port}, {@code [ipv6]}, {@code [ipv6]:port} or {@code :port}. */
   public static BindAddress parse(String s) {
-    InetSocketAddress a = HostPorts.parseBind(s);
+    InetSocketAddress a = HostPort.parseBind(s).toSocketAddress();
     String t = s.strip();
     boolean portGiven;
     if (t.startsWith("[")) {

@@ -1,5 +1,6 @@
 package dev.jdht.cli;
 
+import dev.jdht.krpc.wire.HostPort;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -20,6 +21,6 @@ public record Contacts(List<InetSocketAddress> addresses) {
     if (value != null && value.strip().equalsIgnoreCase("none")) {
       return new Contacts(List.of());
     }
-    return new Contacts(HostPorts.parse(value));
+    return new Contacts(HostPort.parseList(value).stream().map(HostPort::toSocketAddress).toList());
   }
 }

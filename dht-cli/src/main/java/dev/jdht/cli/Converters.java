@@ -44,7 +44,7 @@ public final class Converters {
     @Override
     public InetSocketAddress convert(String value) {
       try {
-        return HostPorts.parseOne(value);
+        return dev.jdht.krpc.wire.HostPort.parse(value).toSocketAddress();
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

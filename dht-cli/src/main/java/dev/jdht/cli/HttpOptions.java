@@ -3,6 +3,7 @@ package dev.jdht.cli;
 import dev.jdht.core.api.Dht;
 import dev.jdht.http.CrawlSnapshot;
 import dev.jdht.http.MonitorServer;
+import dev.jdht.krpc.wire.HostPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,7 +48,7 @@ public final class HttpOptions {
     if (!s.contains(":") || s.endsWith("]")) {
       throw new IllegalArgumentException("expected [IP:]PORT, e.g. 9090 or 127.0.0.1:9090, got '" + s + "'");
     }
-    return HostPorts.parseBind(s);
+    return HostPort.parseBind(s).toSocketAddress();
   }
 
   /** True when {@code --http} was given. */

@@ -1,5 +1,6 @@
 package dev.jdht.cli;
 
+import dev.jdht.krpc.wire.HostPort;
 import dev.jdht.core.api.Dht;
 import dev.jdht.core.api.DhtStats;
 import dev.jdht.core.node.SavedState;
@@ -251,7 +252,7 @@ public final class NodeSession implements AutoCloseable {
   static List<InetSocketAddress> publicRouters() {
     List<InetSocketAddress> out = new ArrayList<>();
     for (String hp : Dht.Builder.PUBLIC_ROUTERS) {
-      out.add(HostPorts.parseOne(hp));
+      out.add(HostPort.parse(hp).toSocketAddress());
     }
     return out;
   }

@@ -2,41 +2,27 @@ package dev.jdht.core.api;
 
 import dev.jdht.core.io.EventLoop;
 import dev.jdht.core.lookup.LookupConfig;
-import dev.jdht.core.lookup.LookupResult;
-import dev.jdht.core.node.AnnounceResult;
 import dev.jdht.core.node.DhtNode;
-import dev.jdht.core.node.LookupObserver;
 import dev.jdht.core.node.NodeConfig;
 import dev.jdht.core.node.PingResult;
 import dev.jdht.core.node.SavedState;
 import dev.jdht.core.routing.RoutingConfig;
 import dev.jdht.core.time.Clock;
-import dev.jdht.core.time.TimerQueue;
-import dev.jdht.krpc.codec.DecodeException;
+import dev.jdht.krpc.wire.HostPort;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -61,44 +47,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dht implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dht.class);
-  private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  private final EventLoop loop;
+  private final Threads threads;
   private final DhtNode node;
-  private final Executor callbacks;
-  private final ExecutorService ownedCallbacks;
-  private final ExecutorService io;
-  private final Path stateFile;
+  private final StateFile state;
+  private final LookupCalls lookups;
   private final Duration readyTimeout;
-  private final Duration saveInterval;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Dht(Builder b, SavedState saved, NodeId id) throws IOException {
-    this.stateFile = b.stateFile;
+  private Dht(Builder b, NodeId id) throws IOException {
     this.readyTimeout = b.readyTimeout;
-    this.saveInterval = b.saveInterval;
-    this.loop = new EventLoop(b.bind, Clock.system(), "dht-loop-" + id.toHex().substring(0, 8));
-    this.io = Executors.newSingleThreadExecutor(daemon("dht-io"));
-    if (b.callbackExecutor != null) {
-      this.callbacks = b.callbackExecutor;
-      this.ownedCallbacks = null;
-    } else {
-      this.ownedCallbacks = Executors.newSingleThreadExecutor(daemon("dht-callbacks"));
-      this.callbacks = ownedCallbacks;
-    }
+    EventLoop loop = new EventLoop(b.bind, Clock.system(), "dht-loop-" + id.toHex().substring(0, 8));
+    this.threads = new Threads(loop, b.callbackExecutor);
+    this.state = new StateFile(b.stateFile, b.saveInterval, threads.io);
     Random random = b.random != null ? b.random : new SecureRandom();
-    TimerQueue timers = loop.timers();
-    this.node = new DhtNode(id, b.buildConfig(), loop, timers, loop.clock(), random);
+    this.node = new DhtNode(id, b.buildConfig(), loop, loop.timers(), loop.clock(), random);
     loop.setHandler(node::onDatagram);
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
+    this.lookups = new LookupCalls(threads, node);
   }
 
   /** A builder with the defaults documented in README. */
@@ -107,146 +73,16 @@ public final class Dht implements AutoCloseable {
   }
 
   private void begin(List<NodeInfo> savedNodes, List<String> bootstrap) {
-    loop.start();
-    loop.execute(
+    threads.loop.start();
+    threads.loop.execute(
         () -> {
           node.start(savedNodes, List.of());
-          node.whenReady(readyTimeout.toNanos(), err -> completeOn(ready, err == null ? null : new DhtException(err), null));
-          scheduleSave();
+          node.whenReady(readyTimeout.toNanos(), err -> threads.complete(ready, err == null ? null : new DhtException(err), null));
+          state.scheduleSaves(node);
         });
     if (!bootstrap.isEmpty()) {
-      CompletableFuture.supplyAsync(() -> resolve(bootstrap), io)
-          .thenAccept(addrs -> post(() -> node.bootstrap(List.of(), addrs)));
+      addBootstrapNodes(bootstrap);
     }
-  }
-
-  private static List<PeerAddress> resolve(List<String> hostPorts) {
-    List<PeerAddress> out = new ArrayList<>();
-    for (String hp : hostPorts) {
-      try {
-        InetSocketAddress a = parseHostPort(hp);
-        for (InetAddress ia : InetAddress.getAllByName(a.getHostString())) {
-          out.add(PeerAddress.of(ia, a.getPort()));
-        }
-      } catch (UnknownHostException | IllegalArgumentException e) {
-        log.warn("cannot use bootstrap node {}: {}", hp, e.getMessage());
-      }
-    }
-    return out;
-  }
-
-  /** Parses "host:port" or "[v6]:port" without resolving the host. */
-  public static InetSocketAddress parseHostPort(String s) {
-    int colon = s.lastIndexOf(':');
-    if (colon <= 0 || colon == s.length() - 1) {
-      throw new IllegalArgumentException("expected host:port, got '" + s + "'");
-    }
-    String host = s.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (host.contains(":")) {
-      throw new IllegalArgumentException("IPv6 addresses need brackets: '" + s + "'");
-    }
-    int port;
-    try {
-      port = Integer.parseInt(s.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("bad port in '" + s + "'");
-    }
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port out of range in '" + s + "'");
-    }
-    return InetSocketAddress.createUnresolved(host, port);
-  }
-
-  private void scheduleSave() {
-    if (stateFile == null) {
-      return;
-    }
-    node.schedule(
-        saveInterval.toNanos(),
-        () -> {
-          byte[] state = stateBytes();
-          io.execute(() -> writeState(stateFile, state));
-          scheduleSave();
-        });
-  }
-
-  private byte[] stateBytes() {
-    return new SavedState(node.id(), node.nodesToSave(SavedState.MAX_NODES)).encode();
-  }
-
-  /** Writes the state file atomically: a temp file in the same directory, then a rename. */
-  static void writeState(Path file, byte[] data) {
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-      try {
-        Files.write(tmp, data);
-        try {
-          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      log.warn("cannot save DHT state to {}: {}", file, e.toString());
-    }
-  }
-
-  /** Reads a state file; null if absent or unreadable (a corrupt file is logged and ignored). */
-  static SavedState readState(Path file) {
-    if (file == null) {
-      return null;
-    }
-    try {
-      return SavedState.decode(Files.readAllBytes(file));
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException | DecodeException e) {
-      log.warn("ignoring unreadable DHT state file {}: {}", file, e.getMessage());
-      return null;
-    }
-  }
-
-  private void post(Runnable r) {
-    try {
-      loop.execute(r);
-    } catch (RejectedExecutionException e) {
-      log.debug("dropped a command: DHT closed");
-    }
-  }
-
-  private <T> void completeOn(CompletableFuture<T> f, Throwable error, T value) {
-    try {
-      callbacks.execute(
-          () -> {
-            if (error != null) {
-              f.completeExceptionally(error);
-            } else {
-              f.complete(value);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      f.completeExceptionally(error != null ? error : new DhtException("DHT closed"));
-    }
-  }
-
-  private void callback(Runnable r) {
-    try {
-      callbacks.execute(r);
-    } catch (RejectedExecutionException e) {
-      log.debug("dropped a callback: executor closed");
-    }
-  }
-
-  private <T> CompletableFuture<T> failed(String why) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    f.completeExceptionally(new DhtException(why));
-    return f;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -259,7 +95,7 @@ public final class Dht implements AutoCloseable {
 
   /** The bound UDP address. */
   public InetSocketAddress localAddress() {
-    return loop.localAddress();
+    return threads.loop.localAddress();
   }
 
   /**
@@ -284,7 +120,7 @@ public final class Dht implements AutoCloseable {
   public CompletableFuture<LookupReport> getPeers(
       NodeId infoHash, Consumer<PeerAddress> onPeer, Consumer<LookupProgress> onProgress) {
     Objects.requireNonNull(infoHash, "infoHash");
-    return lookup(infoHash, true, onPeer, onProgress, null);
+    return closed.get() ? Threads.failed("DHT closed") : lookups.lookup(infoHash, true, onPeer, onProgress, null);
   }
 
   /**
@@ -295,13 +131,14 @@ public final class Dht implements AutoCloseable {
   public CompletableFuture<LookupReport> getPeers(
       NodeId infoHash, Consumer<PeerAddress> onPeer, Consumer<LookupProgress> onProgress, Duration deadline) {
     Objects.requireNonNull(infoHash, "infoHash");
-    return lookup(infoHash, true, onPeer, onProgress, requirePositive(deadline));
+    Duration d = LookupCalls.requirePositive(deadline);
+    return closed.get() ? Threads.failed("DHT closed") : lookups.lookup(infoHash, true, onPeer, onProgress, d);
   }
 
   /** Finds the nodes closest to {@code target}; the report's {@code closest} lists them. */
   public CompletableFuture<LookupReport> findNode(NodeId target) {
     Objects.requireNonNull(target, "target");
-    return lookup(target, false, null, null, null);
+    return closed.get() ? Threads.failed("DHT closed") : lookups.lookup(target, false, null, null, null);
   }
 
   /**
@@ -310,80 +147,8 @@ public final class Dht implements AutoCloseable {
    */
   public CompletableFuture<LookupReport> findNode(NodeId target, Duration deadline) {
     Objects.requireNonNull(target, "target");
-    return lookup(target, false, null, null, requirePositive(deadline));
-  }
-
-  private static Duration requirePositive(Duration d) {
-    Objects.requireNonNull(d, "deadline");
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException("deadline must be positive: " + d);
-    }
-    return d;
-  }
-
-  private CompletableFuture<LookupReport> lookup(
-      NodeId target,
-      boolean peers,
-      Consumer<PeerAddress> onPeer,
-      Consumer<LookupProgress> onProgress,
-      Duration deadline) {
-    if (closed.get()) {
-      return failed("DHT closed");
-    }
-    CompletableFuture<LookupReport> f = new CompletableFuture<>();
-    boolean[] hitDeadline = {false}; // loop thread only
-    LookupObserver obs =
-        new LookupObserver() {
-          long lastProgress = Long.MIN_VALUE;
-
-          @Override
-          public void onPeer(PeerAddress peer) {
-            if (onPeer != null) {
-              callback(() -> onPeer.accept(peer));
-            }
-          }
-
-          @Override
-          public void onProgress(LookupResult p) {
-            if (onProgress == null) {
-              return;
-            }
-            long now = loop.clock().nanos();
-            if (lastProgress != Long.MIN_VALUE && now - lastProgress < PROGRESS_INTERVAL_NANOS) {
-              return;
-            }
-            lastProgress = now;
-            LookupProgress lp =
-                new LookupProgress(
-                    p.queriesSent(), p.responses(), p.timeouts(), p.peers().size(), Duration.ofNanos(now - p.startedAt()));
-            callback(() -> onProgress.accept(lp));
-          }
-
-          @Override
-          public void onDone(LookupResult result, String error) {
-            completeOn(f, error == null ? null : new DhtException(error), LookupReport.of(result, hitDeadline[0]));
-          }
-        };
-    post(
-        () -> {
-          DhtNode.LookupHandle h = peers ? node.getPeers(target, obs) : node.findNode(target, obs);
-          TimerQueue.Timer timer =
-              deadline == null
-                  ? null
-                  : node.schedule(deadline.toNanos(), () -> {
-                      hitDeadline[0] = true;
-                      h.cancel();
-                    });
-          f.whenComplete((r, e) -> {
-            if (timer != null) {
-              post(timer::cancel);
-            }
-            if (f.isCancelled()) {
-              post(h::cancel);
-            }
-          });
-        });
-    return f;
+    Duration d = LookupCalls.requirePositive(deadline);
+    return closed.get() ? Threads.failed("DHT closed") : lookups.lookup(target, false, null, null, d);
   }
 
   /** Announces that this host has a peer for {@code infoHash} on TCP {@code port}. */
@@ -398,23 +163,8 @@ public final class Dht implements AutoCloseable {
    */
   public CompletableFuture<AnnounceReport> announce(NodeId infoHash, int port, boolean impliedPort) {
     Objects.requireNonNull(infoHash, "infoHash");
-    checkPort(port);
-    if (closed.get()) {
-      return failed("DHT closed");
-    }
-    CompletableFuture<AnnounceReport> f = new CompletableFuture<>();
-    post(() -> node.announce(infoHash, port, impliedPort, null, r -> completeAnnounce(f, r)));
-    return f;
-  }
-
-  private void completeAnnounce(CompletableFuture<AnnounceReport> f, AnnounceResult r) {
-    completeOn(f, r.error() == null ? null : new DhtException(r.error()), AnnounceReport.of(r));
-  }
-
-  private static void checkPort(int port) {
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port out of range: " + port);
-    }
+    LookupCalls.checkPort(port);
+    return closed.get() ? Threads.failed("DHT closed") : lookups.announce(infoHash, port, impliedPort);
   }
 
   /** A repeating announce; close it to stop. */
@@ -430,42 +180,14 @@ public final class Dht implements AutoCloseable {
    */
   public KeepAlive keepAnnouncing(NodeId infoHash, int port, boolean impliedPort, Consumer<AnnounceReport> onEach) {
     Objects.requireNonNull(infoHash, "infoHash");
-    checkPort(port);
-    AtomicBoolean stopped = new AtomicBoolean();
-    TimerQueue.Timer[] timer = new TimerQueue.Timer[1];
-    Runnable[] round = new Runnable[1];
-    round[0] =
-        () -> {
-          if (stopped.get() || node.isClosed()) {
-            return;
-          }
-          node.announce(infoHash, port, impliedPort, null, r -> {
-            if (onEach != null && r.error() == null) {
-              AnnounceReport rep = AnnounceReport.of(r);
-              callback(() -> onEach.accept(rep));
-            }
-            if (!stopped.get()) {
-              long base = node.config().announceRepeatNanos();
-              long jitter = (long) (node.random().nextDouble() * base / 2);
-              timer[0] = node.schedule(base * 3 / 4 + jitter, round[0]);
-            }
-          });
-        };
-    post(round[0]);
-    return () -> {
-      stopped.set(true);
-      post(() -> {
-        if (timer[0] != null) {
-          timer[0].cancel();
-        }
-      });
-    };
+    LookupCalls.checkPort(port);
+    return lookups.keepAnnouncing(infoHash, port, impliedPort, onEach);
   }
 
   /** Pings a node; the result holds its id and round-trip time, or the error. */
   public CompletableFuture<PingResult> ping(InetSocketAddress address) {
     if (closed.get()) {
-      return failed("DHT closed");
+      return Threads.failed("DHT closed");
     }
     CompletableFuture<PingResult> f = new CompletableFuture<>();
     CompletableFuture.supplyAsync(
@@ -479,13 +201,13 @@ public final class Dht implements AutoCloseable {
               }
               return PeerAddress.of(a);
             },
-            io)
+            threads.io)
         .whenComplete(
             (pa, e) -> {
               if (e != null) {
-                completeOn(f, e.getCause() != null ? e.getCause() : e, null);
+                threads.complete(f, e.getCause() != null ? e.getCause() : e, null);
               } else {
-                post(() -> node.ping(pa, null, r -> completeOn(f, null, r)));
+                threads.post(() -> node.ping(pa, null, r -> threads.complete(f, null, r)));
               }
             });
     return f;
@@ -494,7 +216,7 @@ public final class Dht implements AutoCloseable {
   /** A snapshot of the counters. */
   public CompletableFuture<DhtStats> stats() {
     CompletableFuture<DhtStats> f = new CompletableFuture<>();
-    loop.call(node::stats).whenComplete((s, e) -> completeOn(f, e, s));
+    threads.loop.call(node::stats).whenComplete((s, e) -> threads.complete(f, e, s));
     return f;
   }
 
@@ -505,22 +227,21 @@ public final class Dht implements AutoCloseable {
    */
   public CompletableFuture<DhtSnapshot> snapshot() {
     CompletableFuture<DhtSnapshot> f = new CompletableFuture<>();
-    loop.call(node::snapshot).whenComplete((s, e) -> completeOn(f, e, s));
+    threads.loop.call(node::snapshot).whenComplete((s, e) -> threads.complete(f, e, s));
     return f;
   }
 
   /** The nodes in the routing table that are not bad, good ones first. */
   public CompletableFuture<List<NodeInfo>> routingTableNodes() {
     CompletableFuture<List<NodeInfo>> f = new CompletableFuture<>();
-    loop.call(() -> node.nodesToSave(Integer.MAX_VALUE)).whenComplete((s, e) -> completeOn(f, e, s));
+    threads.loop.call(() -> node.nodesToSave(Integer.MAX_VALUE)).whenComplete((s, e) -> threads.complete(f, e, s));
     return f;
   }
 
   /** Adds contacts to bootstrap from (host:port strings, resolved off the loop). */
   public void addBootstrapNodes(Collection<String> hostPorts) {
-    List<String> copy = List.copyOf(hostPorts);
-    CompletableFuture.supplyAsync(() -> resolve(copy), io)
-        .thenAccept(addrs -> post(() -> node.bootstrap(List.of(), addrs)));
+    BootstrapResolver.resolveAsync(List.copyOf(hostPorts), threads.io)
+        .thenAccept(addrs -> threads.post(() -> node.bootstrap(List.of(), addrs)));
   }
 
   /**
@@ -532,39 +253,24 @@ public final class Dht implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    CompletableFuture<byte[]> state =
-        loop.call(
+    CompletableFuture<byte[]> snapshot =
+        threads.loop.call(
             () -> {
               node.close();
-              return stateFile == null ? null : stateBytes();
+              return state.enabled() ? StateFile.snapshot(node) : null;
             });
     byte[] data = null;
     try {
-      data = state.get(5, TimeUnit.SECONDS);
+      data = snapshot.get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.debug("could not snapshot state on close: {}", e.toString());
     }
-    loop.close();
-    if (data != null) {
-      writeState(stateFile, data);
-    }
+    threads.loop.close();
+    state.writeNow(data);
     if (!ready.isDone()) {
       ready.completeExceptionally(new DhtException("DHT closed"));
     }
-    io.shutdown();
-    if (ownedCallbacks != null) {
-      ownedCallbacks.shutdown();
-      try {
-        ownedCallbacks.awaitTermination(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    try {
-      io.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    threads.shutdown();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -619,7 +325,7 @@ public final class Dht implements AutoCloseable {
     /** Bootstrap contacts as "host:port" (resolved off the loop). Empty: none. */
     public Builder bootstrap(Collection<String> hostPorts) {
       for (String hp : hostPorts) {
-        parseHostPort(hp);
+        HostPort.parse(hp);
       }
       this.bootstrap = List.copyOf(hostPorts);
       return this;
@@ -709,9 +415,9 @@ public final class Dht implements AutoCloseable {
 
     /** Binds the socket and starts the node thread. Bootstrap starts at once (off the caller's thread). */
     public Dht start() throws IOException {
-      SavedState saved = readState(stateFile);
+      SavedState saved = StateFile.read(stateFile);
       NodeId id = nodeId != null ? nodeId : saved != null ? saved.id() : NodeId.random(new SecureRandom());
-      Dht dht = new Dht(this, saved, id);
+      Dht dht = new Dht(this, id);
       List<NodeInfo> savedNodes = saved != null ? saved.nodes() : List.of();
       dht.begin(savedNodes, bootstrap);
       return dht;

@@ -60,31 +60,17 @@ public final class PeerAddress {
     return of(a.getAddress(), a.getPort());
   }
 
-  /** Parses "1.2.3.4:6881" or "[::1]:6881" (literal addresses only, never DNS). */
+  /** Parses "1.2.3.4:6881" or "[::1]:6881" (literal addresses only, never DNS; port 0 allowed). */
   public static PeerAddress parse(String s) {
-    int colon = s.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("expected ip:port, got " + s);
+    HostPort hp = HostPort.parse(s, true);
+    if (!hp.isLiteral()) {
+      throw new IllegalArgumentException("not an IP address: '" + hp.host() + "' in '" + s + "'");
     }
-    String host = s.substring(0, colon);
-    String portText = s.substring(colon + 1);
-    if (portText.isEmpty() || portText.length() > 5 || !asciiDigits(portText)) {
-      throw new IllegalArgumentException("bad port in " + s);
-    }
-    int port = Integer.parseInt(portText);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (host.contains(":")) {
-      throw new IllegalArgumentException("IPv6 addresses need brackets: " + s);
-    }
-    byte[] ip = literal(host);
-    if (ip == null) {
-      throw new IllegalArgumentException("not an IP address: " + host);
-    }
-    return of(ip, port);
+    return hp.literal();
   }
 
-  private static byte[] literal(String host) {
+  /** The bytes of an IPv4 or IPv6 literal (4 or 16; IPv4-mapped IPv6 stays 16), or null. */
+  static byte[] literal(String host) {
     if (host.isEmpty()) {
       return null;
     }
