@@ -55,6 +55,7 @@ public final class Dht implements AutoCloseable {
   private final Duration readyTimeout;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final DirectQueries direct;
 
   private Dht(Builder b, NodeId id) throws IOException {
     this.readyTimeout = b.readyTimeout;
@@ -65,6 +66,7 @@ public final class Dht implements AutoCloseable {
     this.node = new DhtNode(id, b.buildConfig(), loop, loop.timers(), loop.clock(), random);
     loop.setHandler(node::onDatagram);
     this.lookups = new LookupCalls(threads, node);
+    this.direct = new DirectQueries(node, threads);
   }
 
   /** A builder with the defaults documented in README. */
@@ -87,6 +89,11 @@ public final class Dht implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------
   // public API
+
+  /** Single-hop queries to one address and the incoming get_peers/announce_peer stream (crawlers). */
+  public DirectQueries direct() {
+    return direct;
+  }
 
   /** This node's id. */
   public NodeId nodeId() {

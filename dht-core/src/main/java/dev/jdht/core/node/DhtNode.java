@@ -71,6 +71,8 @@ public final class DhtNode {
   private final QueryHandler server;
   private final Lookups lookups;
   private final Bootstrap bootstrap;
+  private final SingleHop singleHop;
+  private Consumer<InfohashQuery> infohashQueries;
   private TimerQueue.Timer maintenanceTimer;
   private boolean started;
   private boolean closed;
@@ -98,6 +100,7 @@ public final class DhtNode {
     this.server = new QueryHandler(id, config.version(), config.maxReplyBytes(), routing, tokens, peers, random);
     this.lookups = new Lookups(id, config, meta, rpc, routing, rtt, timers, clock, telemetry);
     this.bootstrap = new Bootstrap(id, config, meta, rpc, lookups, routing, timers, clock, random);
+    this.singleHop = new SingleHop(id, meta, rpc, config.queryTimeoutNanos());
   }
 
   /** This node's id. */
@@ -282,6 +285,9 @@ public final class DhtNode {
     if (q.id() != null && !q.readOnly() && !q.id().equals(id)) {
       routing.onQuery(new NodeInfo(q.id(), from), now);
     }
+    if (infohashQueries != null) {
+      notifyInfohashQuery(q, from);
+    }
     KrpcMessage reply = server.answer(q, from, now);
     if (reply instanceof ErrorMessage e) {
       sendError(e, from);
@@ -289,6 +295,31 @@ public final class DhtNode {
       Counters.inc(counters.answered, method);
       rpc.send(from, reply);
     }
+  }
+
+  private void notifyInfohashQuery(Query q, PeerAddress from) {
+    if (q instanceof Query.GetPeers gp) {
+      infohashQueries.accept(new InfohashQuery(Query.GET_PEERS, gp.infoHash(), gp.id(), from));
+    } else if (q instanceof Query.AnnouncePeer ap) {
+      infohashQueries.accept(new InfohashQuery(Query.ANNOUNCE_PEER, ap.infoHash(), ap.id(), from));
+    }
+  }
+
+  /**
+   * Sets (or clears, with null) the listener for incoming get_peers and announce_peer queries. It
+   * runs on the node's thread before the reply is sent, so it must be cheap and never block.
+   */
+  public void onInfohashQuery(Consumer<InfohashQuery> listener) {
+    this.infohashQueries = listener;
+  }
+
+  /**
+   * Sends one query to one address, outside any lookup; {@code callback} gets the reply, error or
+   * timeout on the node's thread. False (and no callback) if the in-flight table is full or the
+   * node is closed. {@code target} is the target or infohash of the query.
+   */
+  public boolean query(SingleHopMethod method, PeerAddress to, NodeId target, QueryCallback callback) {
+    return singleHop.send(method, to, target, callback);
   }
 
   private void sendError(ErrorMessage e, PeerAddress to) {
