@@ -100,7 +100,7 @@ public final class Main implements Callable<Integer> {
 
   /** The subcommands, in the order {@code dht --help} lists them. */
   static final List<String> COMMANDS = List.of(
-      "demo", "peers", "announce", "ping", "find-node", "serve", "decode", "completion", "help");
+      "demo", "peers", "announce", "ping", "find-node", "serve", "crawl", "decode", "completion", "help");
 
   /** A new instance of the subcommand {@code name}. */
   private static Object newCommand(String name) {
@@ -117,6 +117,8 @@ public final class Main implements Callable<Integer> {
         return new FindNodeCommand();
       case "serve":
         return new ServeCommand();
+      case "crawl":
+        return new CrawlCommand();
       case "decode":
         return new DecodeCommand();
       case "completion":

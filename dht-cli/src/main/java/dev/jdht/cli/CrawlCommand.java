@@ -1,0 +1,267 @@
+package dev.jdht.cli;
+
+import dev.jdht.crawl.CrawlConfig;
+import dev.jdht.crawl.CrawlListener;
+import dev.jdht.crawl.CrawlStats;
+import dev.jdht.crawl.Crawler;
+import dev.jdht.crawl.DhtCrawlNode;
+import dev.jdht.crawl.InfohashSeen;
+import dev.jdht.crawl.PeerSeen;
+import dev.jdht.crawl.Shard;
+import dev.jdht.core.node.SavedState;
+import dev.jdht.krpc.wire.NodeId;
+import dev.jdht.krpc.wire.NodeInfo;
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code dht crawl}: joins the DHT as a normal node and traverses the keyspace with BEP 51
+ * sample_infohashes and a find_node sweep, within a packet budget. Each distinct infohash is
+ * printed on stdout as a JSON line ({@code {"infohash":..., "source":..., "reporter":...}}), peers
+ * too with {@code --peers}; progress goes to stderr. One instance per invocation; not thread-safe.
+ */
+@Command(
+    name = "crawl",
+    description = {
+      "Crawls the DHT: BEP 51 sample_infohashes to every node it learns of (honouring each node's "
+          + "interval), a find_node sweep over the whole keyspace, and infohashes from get_peers / "
+          + "announce_peer queries that reach it, within a global packet budget and a per-IP limit. "
+          + "It keeps answering queries like any node. Each distinct infohash is printed on stdout "
+          + "as a JSON line. Ctrl-C, --duration or --max-infohashes stop it cleanly (the routing "
+          + "table is saved).",
+    },
+    footer = {
+      "  dht crawl --duration 10m --progress > infohashes.jsonl",
+      "  dht crawl --rate 500 --shard 0/4      one of four crawlers splitting the keyspace",
+      "  dht crawl --bind 127.0.0.1:0 --bootstrap 127.0.0.2:6881 --duration 60s",
+    })
+public final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
+  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+  @Spec private CommandSpec spec;
+
+  @Option(names = "--rate", paramLabel = "PKT/S", defaultValue = "200", converter = Rate.class,
+      description = "Outgoing crawl packets per second, all kinds together (default: ${DEFAULT-VALUE}).")
+  private int rate;
+
+  @Option(names = "--per-ip-rate", paramLabel = "PKT/S", defaultValue = "5", converter = PerIpRate.class,
+      description = "Packets per second to any one IP address (default: ${DEFAULT-VALUE}).")
+  private int perIpRate;
+
+  @Option(names = "--shard", paramLabel = "I/N", converter = ShardConverter.class,
+      description = "Crawl only part I of N of the keyspace (0 <= I < N <= 1024), with a node id inside it.")
+  private Shard shard;
+
+  @Option(names = "--duration", paramLabel = "DURATION", converter = Converters.PositiveDuration.class,
+      description = "Stop after this long (default: until Ctrl-C).")
+  private Duration duration;
+
+  @Option(names = "--max-infohashes", paramLabel = "N", converter = MaxInfohashes.class,
+      description = "Stop after this many distinct infohashes.")
+  private Long maxInfohashes;
+
+  @Option(names = "--peers", description = "Also ask get_peers for each new infohash (off by default).")
+  private boolean peers;
+
+  @Option(names = "--progress", description = "A progress line on stderr every 5 s even when it is not a terminal.")
+  private boolean progress;
+
+  @Mixin private NodeOptions node;
+
+  @Mixin private NetworkOptions network;
+
+  @Override
+  public Integer call() {
+    Logger log = LoggerFactory.getLogger(CrawlCommand.class);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Shard sh = shard == null ? Shard.ALL : shard;
+    CrawlConfig config = CrawlConfig.builder().rate(rate).perIpRate(perIpRate).peers(peers).shard(sh).build();
+    NodeSettings settings = NodeSettings.of(node, network, null, null);
+    NodeId id = nodeIdFor(sh, settings);
+    if (id != null) {
+      settings = new NodeSettings(settings.bind(), id, settings.bootstrap(), settings.stateDir(),
+          settings.noState(), settings.alpha(), settings.queryTimeout());
+    }
+    boolean quiet = Commands.quiet(spec);
+    boolean showProgress = !quiet && (progress || Terminal.progressOnStderr());
+    NodeSession session = NodeSession.start(settings, Duration.ofMinutes(1), log);
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    try (ShutdownHook hook = ShutdownHook.register("dht-crawl-stop", stopRequested::countDown)) {
+      session.awaitReady(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+      List<NodeInfo> seeds = Commands.await(session.dht().routingTableNodes(), System.nanoTime() + TimeUnit.SECONDS.toNanos(5), "routing table");
+      if (!quiet) {
+        err.println("crawling as " + session.dht().nodeId().toHex() + " on UDP " + session.localAddressText()
+            + " from " + (seeds == null ? 0 : seeds.size()) + " nodes, shard " + sh + ", " + rate + " pkt/s");
+        err.flush();
+      }
+      JsonLines sink = new JsonLines(out);
+      try (DhtCrawlNode crawlNode = new DhtCrawlNode(session.dht())) {
+        Crawler crawler = Crawler.start(crawlNode, config, sink, seeds == null ? List.of() : seeds,
+            maxInfohashes == null ? 0 : maxInfohashes, new SecureRandom());
+        long start = System.nanoTime();
+        long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
+        CrawlStats previous = crawler.stats();
+        long previousAt = start;
+        while (!crawler.stopped().isDone()) {
+          long now = System.nanoTime();
+          long wait = Math.min(Math.min(PROGRESS_INTERVAL.toNanos(), end - now), TimeUnit.MILLISECONDS.toNanos(200));
+          if (now - end >= 0 || stopRequested.await(Math.max(1, wait), TimeUnit.NANOSECONDS)) {
+            break;
+          }
+          now = System.nanoTime();
+          if (showProgress && now - previousAt >= PROGRESS_INTERVAL.toNanos()) {
+            CrawlStats s = crawler.stats();
+            err.println(progressLine(s, previous, (now - previousAt) / 1e9));
+            err.flush();
+            previous = s;
+            previousAt = now;
+          }
+        }
+        crawler.stop();
+        CrawlStats last = Commands.await(crawler.stopped(), System.nanoTime() + TimeUnit.SECONDS.toNanos(5), "crawl stop");
+        if (last == null) {
+          last = crawler.stats();
+        }
+        sink.flush();
+        if (!quiet) {
+          err.println("stopped after " + Durations.format(Duration.ofNanos(System.nanoTime() - start)) + ": "
+              + summary(last));
+          err.flush();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      session.close();
+    }
+    return ExitCodes.OK;
+  }
+
+  /** The node id: --node-id (must lie in the shard), the saved one if inside the shard, else random in it. */
+  private static NodeId nodeIdFor(Shard sh, NodeSettings s) {
+    if (s.nodeId() != null) {
+      if (!sh.contains(s.nodeId())) {
+        throw new UsageError("--node-id " + s.nodeId().toHex() + " is not inside shard " + sh);
+      }
+      return s.nodeId();
+    }
+    if (sh.count() == 1) {
+      return null;
+    }
+    if (!s.noState()) {
+      try (StateDir dir = StateDir.of(s.stateDir())) {
+        SavedState saved = dir.read();
+        if (saved != null && sh.contains(saved.id())) {
+          return saved.id();
+        }
+      } catch (RuntimeException e) {
+        // unreadable state: a fresh id below
+      }
+    }
+    return sh.randomId(new SecureRandom());
+  }
+
+  static String progressLine(CrawlStats s, CrawlStats prev, double seconds) {
+    double per = seconds <= 0 ? 0 : 1 / seconds;
+    return String.format(Locale.ROOT,
+        "nodes %d known, %d sampled | %.1f samples/s | %d infohashes | pkt/s out %.0f in %.0f | dht ~%s nodes, coverage %s",
+        s.knownNodes(), s.sampledNodes(), (s.samples() - prev.samples()) * per, s.distinctInfohashes(),
+        (s.packetsOut() - prev.packetsOut()) * per, (s.packetsIn() - prev.packetsIn()) * per,
+        s.estimatedDhtSize() == 0 ? "?" : String.valueOf(s.estimatedDhtSize()),
+        s.estimatedDhtSize() == 0 ? "?" : String.format(Locale.ROOT, "%.2f%%", 100 * s.coverage()));
+  }
+
+  static String summary(CrawlStats s) {
+    return String.format(Locale.ROOT,
+        "%d distinct infohashes (%d samples, %d from queries), %d nodes known, %d sampled, %d without BEP 51, "
+            + "%d packets out, %d replies, %d timeouts, %d malformed replies dropped",
+        s.distinctInfohashes(), s.samples(), s.harvested(), s.knownNodes(), s.sampledNodes(), s.noBep51(),
+        s.packetsOut(), s.packetsIn(), s.timeouts(), s.droppedReplies());
+  }
+
+  /** Each distinct infohash (and each peer) as a JSON line; called on the crawler's thread. */
+  static final class JsonLines implements CrawlListener {
+    private final PrintWriter out;
+    private final java.util.Set<NodeId> printed = new java.util.HashSet<>();
+
+    JsonLines(PrintWriter out) {
+      this.out = out;
+    }
+
+    @Override
+    public void onInfohash(InfohashSeen s) {
+      if (printed.size() < 10_000_000 && printed.add(s.infohash())) {
+        out.println("{\"infohash\":\"" + s.infohash().toHex() + "\",\"source\":\""
+            + s.source().name().toLowerCase(Locale.ROOT) + "\",\"reporter\":\"" + s.reporter() + "\"}");
+      }
+    }
+
+    @Override
+    public void onPeer(PeerSeen p) {
+      out.println("{\"infohash\":\"" + p.infohash().toHex() + "\",\"peer\":\"" + p.peer() + "\"}");
+    }
+
+    void flush() {
+      out.flush();
+    }
+  }
+
+  /** --rate: 2..100000 packets per second. */
+  static final class Rate implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      return Converters.intIn(value, 2, 100_000, "packets per second");
+    }
+  }
+
+  /** --per-ip-rate: 1..1000 packets per second. */
+  static final class PerIpRate implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      return Converters.intIn(value, 1, 1000, "packets per second");
+    }
+  }
+
+  /** --max-infohashes: 1..10^12. */
+  static final class MaxInfohashes implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        long v = Long.parseLong(value.strip());
+        if (v >= 1 && v <= 1_000_000_000_000L) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // below
+      }
+      throw new TypeConversionException("'" + value + "' is not a count of infohashes (1 or more)");
+    }
+  }
+
+  /** --shard I/N. */
+  static final class ShardConverter implements ITypeConverter<Shard> {
+    @Override
+    public Shard convert(String value) {
+      try {
+        return Shard.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}
