@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jdht.core.api.HopReply;
-import dev.jdht.core.node.InfohashQuery;
 import dev.jdht.core.node.SingleHopMethod;
 import dev.jdht.core.sim.InfohashSeeder;
 import dev.jdht.core.sim.SimConfig;
@@ -27,35 +26,14 @@ class SimCrawlTest {
   private static final long S = 1_000_000_000L;
 
   /** Records every query the crawler sends, then passes it on. */
-  private static final class Recording implements CrawlNode {
-    final CrawlNode inner;
+  private static final class Recording extends ForwardingCrawlNode {
     final ArrayDeque<Long> window = new ArrayDeque<>();
     final Map<NodeId, Integer> samplesAsked = new HashMap<>();
     int maxInWindow;
     long sent;
 
     Recording(CrawlNode inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public NodeId id() {
-      return inner.id();
-    }
-
-    @Override
-    public long nanos() {
-      return inner.nanos();
-    }
-
-    @Override
-    public long wallMillis() {
-      return inner.wallMillis();
-    }
-
-    @Override
-    public void schedule(long delayNanos, Runnable task) {
-      inner.schedule(delayNanos, task);
+      super(inner);
     }
 
     @Override
@@ -73,11 +51,6 @@ class SimCrawlTest {
         }
         reply.accept(r);
       });
-    }
-
-    @Override
-    public void onInfohashQuery(Consumer<InfohashQuery> listener) {
-      inner.onInfohashQuery(listener);
     }
   }
 

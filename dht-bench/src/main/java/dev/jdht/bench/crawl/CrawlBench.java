@@ -11,6 +11,7 @@ import dev.jdht.crawl.CrawlConfig;
 import dev.jdht.crawl.CrawlListener;
 import dev.jdht.crawl.CrawlNode;
 import dev.jdht.crawl.CrawlStats;
+import dev.jdht.crawl.ForwardingCrawlNode;
 import dev.jdht.crawl.Crawler;
 import dev.jdht.crawl.InfohashSeen;
 import dev.jdht.crawl.SimCrawlNode;
@@ -46,29 +47,13 @@ public final class CrawlBench {
   private static final long S = 1_000_000_000L;
 
   /** Times the crawler's own code: scheduled tasks and reply callbacks, minus the sends inside. */
-  static final class Timed implements CrawlNode {
-    final CrawlNode inner;
+  static final class Timed extends ForwardingCrawlNode {
     long crawlerNanos;
     long sendNanos;
     long sent;
 
     Timed(CrawlNode inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public NodeId id() {
-      return inner.id();
-    }
-
-    @Override
-    public long nanos() {
-      return inner.nanos();
-    }
-
-    @Override
-    public long wallMillis() {
-      return inner.wallMillis();
+      super(inner);
     }
 
     private Runnable timed(Runnable r) {
