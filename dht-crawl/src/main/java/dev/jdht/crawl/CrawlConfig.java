@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param ratePerSecond global budget of outgoing crawl packets per second (sampling, discovery and
  *     peer queries together); every 1 s window stays at or under it
  * @param perIpRate packets per second to any one IP address
- * @param maxInFlight crawl queries awaiting an answer at once
+ * @param maxInFlight crawl queries awaiting an answer at once (default: one second of the rate, so that
+ *     2 s timeouts of dead nodes do not hold the crawl below its budget)
  * @param maxKnownNodes nodes the crawl remembers (beyond this, new ones are ignored and counted)
  * @param maxDistinctInfohashes infohashes remembered to count distinct ones and avoid repeating peer
  *     queries (beyond this, the distinct count stops growing)
@@ -55,7 +56,7 @@ public record CrawlConfig(
     }
   }
 
-  /** 200 pkt/s, 5 pkt/s per IP, 256 in flight, 2M nodes, 5M distinct infohashes remembered. */
+  /** 200 pkt/s, 5 pkt/s per IP, 200 in flight, 2M nodes, 5M distinct infohashes remembered. */
   public static CrawlConfig defaults() {
     return builder().build();
   }
@@ -69,7 +70,7 @@ public record CrawlConfig(
   public static final class Builder {
     private int rate = 200;
     private double perIpRate = 5;
-    private int maxInFlight = 256;
+    private int maxInFlight;
     private int maxKnownNodes = 2_000_000;
     private int maxDistinctInfohashes = 5_000_000;
     private long minReaskNanos = Duration.ofMinutes(1).toNanos();
@@ -89,6 +90,7 @@ public record CrawlConfig(
       return this;
     }
 
+    /** Default: one second's worth of the rate, between 64 and 4,096. */
     public Builder maxInFlight(int n) {
       this.maxInFlight = n;
       return this;
@@ -126,7 +128,8 @@ public record CrawlConfig(
 
     /** Validates and builds; IllegalArgumentException names the bad value. */
     public CrawlConfig build() {
-      return new CrawlConfig(rate, perIpRate, maxInFlight, maxKnownNodes, maxDistinctInfohashes, minReaskNanos,
+      int inFlight = maxInFlight > 0 ? maxInFlight : Math.max(64, Math.min(4096, rate));
+      return new CrawlConfig(rate, perIpRate, inFlight, maxKnownNodes, maxDistinctInfohashes, minReaskNanos,
           100, 100_000_000L, 6 * 3600, 10_000, retryNanos, peers, 10_000, shard);
     }
   }

@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code maxInfohashes} distinct infohashes were seen; {@link #stopped()} completes then.
  *
  * <pre>{@code
- * try (Dht dht = Dht.builder().start()) {
+ * try (Dht dht = Dht.builder().start(); DhtCrawlNode node = new DhtCrawlNode(dht)) {
  *   dht.ready().get();
- *   Crawler c = Crawler.start(new DhtCrawlNode(dht), CrawlConfig.defaults(), listener, dht.routingTableNodes().get());
- *   c.stopped().get();
+ *   Crawler c = Crawler.start(node, CrawlConfig.defaults(), listener, dht.routingTableNodes().get(), 0, new SecureRandom());
+ *   ...
+ *   c.stop();
+ *   CrawlStats last = c.stopped().get();
  * }
  * }</pre>
  *

@@ -203,7 +203,7 @@ public final class CrawlBench {
       double x = maxX * i / 6;
       g.drawString(String.format(Locale.ROOT, "%.2f", x), left + (int) (pw * i / 6.0) - 12, top + ph + 18);
     }
-    g.drawString("packets sent per node of the network (virtual time at 2,000 pkt/s: packets / 2000 s)", left + 120, h - 20);
+    g.drawString("packets sent per node of the network (budget 2,000 pkt/s of virtual time)", left + 200, h - 20);
     g.drawString("Crawl of " + nodes + " simulated nodes: distinct infohashes found and nodes sampled", left, 25);
     drawSeries(g, curve, p -> (double) p.distinct() / total, new Color(200, 40, 40), left, top, pw, ph, maxX, nodes);
     drawSeries(g, curve, p -> (double) p.sampled() / nodes, new Color(40, 80, 200), left, top, pw, ph, maxX, nodes);
