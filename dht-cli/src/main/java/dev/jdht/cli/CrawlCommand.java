@@ -7,13 +7,21 @@ import dev.jdht.crawl.Crawler;
 import dev.jdht.crawl.DhtCrawlNode;
 import dev.jdht.crawl.InfohashSeen;
 import dev.jdht.crawl.PeerSeen;
+import dev.jdht.crawl.NodeSeen;
 import dev.jdht.crawl.Shard;
+import dev.jdht.crawl.store.CrawlStore;
+import dev.jdht.crawl.store.StoreException;
 import dev.jdht.core.node.SavedState;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -30,9 +38,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code dht crawl}: joins the DHT as a normal node and traverses the keyspace with BEP 51
- * sample_infohashes and a find_node sweep, within a packet budget. Each distinct infohash is
- * printed on stdout as a JSON line ({@code {"infohash":..., "source":..., "reporter":...}}), peers
- * too with {@code --peers}; progress goes to stderr. One instance per invocation; not thread-safe.
+ * sample_infohashes and a find_node sweep, within a packet budget, into a {@link CrawlStore}
+ * ({@code --db}); with {@code --print} each distinct infohash also goes to stdout as a JSON line.
+ * Progress goes to stderr. The node id, shard and contacts are saved in the store's crawl_state for
+ * the next run. One instance per invocation; not thread-safe.
  */
 @Command(
     name = "crawl",
@@ -40,17 +49,23 @@ import picocli.CommandLine.Model.CommandSpec;
       "Crawls the DHT: BEP 51 sample_infohashes to every node it learns of (honouring each node's "
           + "interval), a find_node sweep over the whole keyspace, and infohashes from get_peers / "
           + "announce_peer queries that reach it, within a global packet budget and a per-IP limit. "
-          + "It keeps answering queries like any node. Each distinct infohash is printed on stdout "
-          + "as a JSON line. Ctrl-C, --duration or --max-infohashes stop it cleanly (the routing "
-          + "table is saved).",
+          + "It keeps answering queries like any node. Results go to --db (SQLite by default, or "
+          + "PostgreSQL). Ctrl-C, --duration or --max-infohashes stop it cleanly: the store is "
+          + "flushed and the node id and routing contacts are saved, so the next run resumes.",
     },
     footer = {
-      "  dht crawl --duration 10m --progress > infohashes.jsonl",
+      "  dht crawl --duration 10m --progress",
+      "  dht crawl --db 'jdbc:postgresql://db.example/dht?user=crawler' --rate 1000",
       "  dht crawl --rate 500 --shard 0/4      one of four crawlers splitting the keyspace",
       "  dht crawl --bind 127.0.0.1:0 --bootstrap 127.0.0.2:6881 --duration 60s",
     })
 public final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+  static final String DB_FILE = "crawl.db";
+  static final String STATE_NODE_ID = "crawl.node_id";
+  static final String STATE_SHARD = "crawl.shard";
+  static final String STATE_SEEDS = "crawl.seeds";
+  static final int MAX_SAVED_SEEDS = 200;
 
   @Spec private CommandSpec spec;
 
@@ -77,6 +92,18 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
   @Option(names = "--peers", description = "Also ask get_peers for each new infohash (off by default).")
   private boolean peers;
 
+  @Option(names = "--db", paramLabel = "JDBC_URL",
+      description = "Where to store what the crawl finds: jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB?user=..."
+          + " (default: jdbc:sqlite:<state dir>/crawl.db).")
+  private String db;
+
+  @Option(names = "--resume", description = "Continue from the state saved in the database (node id, shard, "
+      + "routing contacts); the default when it holds one. Fails when it holds none.")
+  private boolean resume;
+
+  @Option(names = "--print", description = "Also print each distinct infohash on stdout as a JSON line.")
+  private boolean print;
+
   @Option(names = "--progress", description = "A progress line on stderr every 5 s even when it is not a terminal.")
   private boolean progress;
 
@@ -91,27 +118,75 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
     PrintWriter err = spec.commandLine().getErr();
     Shard sh = shard == null ? Shard.ALL : shard;
     CrawlConfig config = CrawlConfig.builder().rate(rate).perIpRate(perIpRate).peers(peers).shard(sh).build();
-    NodeSettings settings = NodeSettings.of(node, network, null, null);
-    NodeId id = nodeIdFor(sh, settings);
-    if (id != null) {
-      settings = new NodeSettings(settings.bind(), id, settings.bootstrap(), settings.stateDir(),
-          settings.noState(), settings.alpha(), settings.queryTimeout());
+    CrawlStore store = openStore();
+    try {
+      return crawl(store, sh, config, log, out, err);
+    } finally {
+      store.close();
     }
+  }
+
+  /** Opens --db (or the default SQLite file) before any traffic; a one-line error if it cannot be used. */
+  private CrawlStore openStore() {
+    String url = db;
+    if (url == null) {
+      Path dir = StateDir.of(network.stateDir()).dir();
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UsageError("cannot create the state directory " + dir + ": " + e.getMessage());
+      }
+      url = "jdbc:sqlite:" + dir.resolve(DB_FILE);
+    } else if (!url.startsWith("jdbc:")) {
+      throw new UsageError("--db must be a JDBC URL (jdbc:sqlite:FILE or jdbc:postgresql://...), got '" + url + "'");
+    }
+    try {
+      return CrawlStore.open(url);
+    } catch (StoreException e) {
+      throw new CommandFailed(CliErrors.oneLine(e.getMessage()), e);
+    }
+  }
+
+  private int crawl(CrawlStore store, Shard sh, CrawlConfig config, Logger log, PrintWriter out, PrintWriter err) {
+    String savedId = store.getState(STATE_NODE_ID);
+    String savedShard = store.getState(STATE_SHARD);
+    List<NodeInfo> savedSeeds = parseSeeds(store.getState(STATE_SEEDS));
+    if (resume && savedId == null) {
+      throw new UsageError("--resume: " + store.url() + " holds no saved crawl state");
+    }
+    boolean resuming = savedId != null && (savedShard == null || savedShard.equals(sh.toString()));
+    NodeSettings settings = NodeSettings.of(node, network, null, null);
+    NodeId id = nodeIdFor(sh, settings, resuming ? NodeId.fromHex(savedId) : null);
+    List<InetSocketAddress> bootstrap = settings.bootstrap();
+    if (bootstrap == null && resuming && !savedSeeds.isEmpty()) {
+      bootstrap = new ArrayList<>();
+      for (NodeInfo n : savedSeeds) {
+        bootstrap.add(n.address().toSocketAddress());
+      }
+    }
+    settings = new NodeSettings(settings.bind(), id, bootstrap, settings.stateDir(),
+        settings.noState(), settings.alpha(), settings.queryTimeout());
     boolean quiet = Commands.quiet(spec);
     boolean showProgress = !quiet && (progress || Terminal.progressOnStderr());
     NodeSession session = NodeSession.start(settings, Duration.ofMinutes(1), log);
     CountDownLatch stopRequested = new CountDownLatch(1);
     try (ShutdownHook hook = ShutdownHook.register("dht-crawl-stop", stopRequested::countDown)) {
       session.awaitReady(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
-      List<NodeInfo> seeds = Commands.await(session.dht().routingTableNodes(), System.nanoTime() + TimeUnit.SECONDS.toNanos(5), "routing table");
+      List<NodeInfo> seeds = new ArrayList<>(savedSeeds);
+      List<NodeInfo> table = Commands.await(session.dht().routingTableNodes(), System.nanoTime() + TimeUnit.SECONDS.toNanos(5), "routing table");
+      if (table != null) {
+        seeds.addAll(table);
+      }
       if (!quiet) {
         err.println("crawling as " + session.dht().nodeId().toHex() + " on UDP " + session.localAddressText()
-            + " from " + (seeds == null ? 0 : seeds.size()) + " nodes, shard " + sh + ", " + rate + " pkt/s");
+            + " from " + seeds.size() + " nodes, shard " + sh + ", " + rate + " pkt/s, into " + store.url()
+            + (resuming ? " (resumed)" : ""));
         err.flush();
       }
-      JsonLines sink = new JsonLines(out);
+      JsonLines printer = print ? new JsonLines(out) : null;
+      CrawlListener sink = printer == null ? store : new Both(store, printer);
       try (DhtCrawlNode crawlNode = new DhtCrawlNode(session.dht())) {
-        Crawler crawler = Crawler.start(crawlNode, config, sink, seeds == null ? List.of() : seeds,
+        Crawler crawler = Crawler.start(crawlNode, config, sink, seeds,
             maxInfohashes == null ? 0 : maxInfohashes, new SecureRandom());
         long start = System.nanoTime();
         long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
@@ -137,10 +212,14 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
         if (last == null) {
           last = crawler.stats();
         }
-        sink.flush();
+        saveState(store, session, sh);
+        store.flush();
+        if (printer != null) {
+          printer.flush();
+        }
         if (!quiet) {
           err.println("stopped after " + Durations.format(Duration.ofNanos(System.nanoTime() - start)) + ": "
-              + summary(last));
+              + summary(last) + "; saved to " + store.url());
           err.flush();
         }
       }
@@ -152,13 +231,50 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
     return ExitCodes.OK;
   }
 
-  /** The node id: --node-id (must lie in the shard), the saved one if inside the shard, else random in it. */
-  private static NodeId nodeIdFor(Shard sh, NodeSettings s) {
+  /** The node id, shard and up to {@value #MAX_SAVED_SEEDS} routing contacts, for the next run. */
+  private static void saveState(CrawlStore store, NodeSession session, Shard sh) {
+    store.putState(STATE_NODE_ID, session.dht().nodeId().toHex());
+    store.putState(STATE_SHARD, sh.toString());
+    List<NodeInfo> nodes = Commands.await(session.dht().routingTableNodes(), System.nanoTime() + TimeUnit.SECONDS.toNanos(5), "routing table");
+    if (nodes != null && !nodes.isEmpty()) {
+      StringBuilder b = new StringBuilder();
+      for (NodeInfo n : nodes.subList(0, Math.min(MAX_SAVED_SEEDS, nodes.size()))) {
+        b.append(b.length() == 0 ? "" : ",").append(n.id().toHex()).append('@').append(n.address());
+      }
+      store.putState(STATE_SEEDS, b.toString());
+    }
+  }
+
+  /** Parses "id@ip:port,..." (what {@link #saveState} writes); bad entries are skipped. */
+  static List<NodeInfo> parseSeeds(String s) {
+    List<NodeInfo> out = new ArrayList<>();
+    if (s == null || s.isBlank()) {
+      return out;
+    }
+    for (String part : s.split(",")) {
+      int at = part.indexOf('@');
+      try {
+        out.add(new NodeInfo(NodeId.fromHex(part.substring(0, at)), dev.jdht.krpc.wire.PeerAddress.parse(part.substring(at + 1))));
+      } catch (RuntimeException e) {
+        // skipped
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The node id: --node-id (must lie in the shard), the crawl's saved one, the node's saved one if
+   * inside the shard, else random in it (null: the node's own default, unsharded).
+   */
+  private static NodeId nodeIdFor(Shard sh, NodeSettings s, NodeId crawlSaved) {
     if (s.nodeId() != null) {
       if (!sh.contains(s.nodeId())) {
         throw new UsageError("--node-id " + s.nodeId().toHex() + " is not inside shard " + sh);
       }
       return s.nodeId();
+    }
+    if (crawlSaved != null && sh.contains(crawlSaved)) {
+      return crawlSaved;
     }
     if (sh.count() == 1) {
       return null;
@@ -218,6 +334,27 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
 
     void flush() {
       out.flush();
+    }
+  }
+
+  /** Hands every event to the store and the printer. */
+  private record Both(CrawlListener a, CrawlListener b) implements CrawlListener {
+    @Override
+    public void onInfohash(InfohashSeen s) {
+      a.onInfohash(s);
+      b.onInfohash(s);
+    }
+
+    @Override
+    public void onNode(NodeSeen n) {
+      a.onNode(n);
+      b.onNode(n);
+    }
+
+    @Override
+    public void onPeer(PeerSeen p) {
+      a.onPeer(p);
+      b.onPeer(p);
     }
   }
 

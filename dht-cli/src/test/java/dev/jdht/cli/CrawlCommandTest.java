@@ -3,15 +3,22 @@ package dev.jdht.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jdht.crawl.store.StoreQueries;
 import dev.jdht.krpc.wire.NodeId;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CrawlCommandTest {
+  @TempDir Path dir;
+
   @Test
-  void aShortCrawlOfTheLoopbackNetworkPrintsEveryInfohashItsNodesHold() throws Exception {
+  void aShortCrawlOfTheLoopbackNetworkStoresEveryInfohashItsNodesHoldAndTheNextRunResumes() throws Exception {
     Random r = new Random(99);
     List<NodeId> held = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -19,15 +26,41 @@ class CrawlCommandTest {
       TestNet.announce(3 + i * 5, ih, 7100 + i);
       held.add(ih);
     }
+    String db = "jdbc:sqlite:" + dir.resolve("crawl.db");
     Cli.Result res =
         Cli.run("crawl", "--bind", "127.0.39.201:0", "--bootstrap", TestNet.bootstrap(), "--no-state",
-            "--duration", "6s", "--rate", "300", "--progress");
+            "--duration", "6s", "--rate", "300", "--progress", "--print", "--db", db);
     assertEquals(0, res.exitCode(), res.toString());
     for (NodeId ih : held) {
       assertTrue(res.out().contains("\"infohash\":\"" + ih.toHex() + "\""), ih.toHex() + " missing\n" + res);
     }
     assertTrue(res.err().contains("stopped after"), res.err());
     assertTrue(res.err().contains("nodes ") && res.err().contains("coverage"), "a progress line: " + res.err());
+    Set<String> stored = new HashSet<>();
+    try (StoreQueries q = StoreQueries.open(db)) {
+      q.export(row -> stored.add(NodeId.of(row.infohash()).toHex()));
+    }
+    for (NodeId ih : held) {
+      assertTrue(stored.contains(ih.toHex()), ih.toHex() + " not in the store");
+    }
+    String id = res.err().split("crawling as ")[1].substring(0, 40);
+
+    // the next run: no --bootstrap, the saved contacts and node id
+    Cli.Result again = Cli.run("crawl", "--bind", "127.0.39.201:0", "--no-state", "--duration", "2s", "--resume", "--db", db);
+    assertEquals(0, again.exitCode(), again.toString());
+    assertTrue(again.err().contains("crawling as " + id) && again.err().contains("(resumed)"), again.err());
+  }
+
+  @Test
+  void aDatabaseThatCannotBeUsedFailsWithOneLineBeforeAnyTraffic() {
+    Cli.Result res = Cli.run("crawl", "--db", "jdbc:sqlite:" + dir.resolve("no/such/dir/crawl.db"), "--bootstrap", "127.0.39.250:9");
+    assertEquals(1, res.exitCode(), res.toString());
+    assertEquals(1, res.errLines().size(), res.toString());
+    Cli.Result notJdbc = Cli.run("crawl", "--db", "crawl.db");
+    assertEquals(2, notJdbc.exitCode(), notJdbc.toString());
+    Cli.Result noState = Cli.run("crawl", "--resume", "--db", "jdbc:sqlite:" + dir.resolve("empty.db"), "--bootstrap", "127.0.39.250:9");
+    assertEquals(2, noState.exitCode(), noState.toString());
+    assertEquals(1, noState.errLines().size(), noState.toString());
   }
 
   @Test
