@@ -23,8 +23,14 @@ class CrawlPlannerTest {
   private final NodeId self = NodeId.random(random);
   private final List<InfohashSeen> seen = new ArrayList<>();
   private final List<NodeSeen> nodes = new ArrayList<>();
+  private final List<PeerSeen> peers = new ArrayList<>();
   private final CrawlListener listener =
       new CrawlListener() {
+        @Override
+        public void onPeer(PeerSeen p) {
+          peers.add(p);
+        }
+
         @Override
         public void onInfohash(InfohashSeen s) {
           seen.add(s);
@@ -232,6 +238,36 @@ class CrawlPlannerTest {
     assertEquals(1, p.stats().distinctInfohashes());
     assertEquals(1, p.stats().knownNodes());
     assertEquals(q, p.next(0).to());
+  }
+
+  @Test
+  void withPeersOnEachNewInfohashGetsOneGetPeersToTheNodeThatSampledIt() {
+    CrawlPlanner p = planner(CrawlConfig.builder().rate(1000).perIpRate(1000).peers(true).build());
+    NodeInfo a = node(1);
+    p.addSeed(a);
+    long now = 0;
+    CrawlPlanner.Action x = p.next(now);
+    byte[] s = samples(3, random);
+    p.onResponse(x.token(), sampleReply(a, s, 3L, 60L), now, 0);
+    // the same infohashes again from the same reply content: no second round of get_peers
+    List<NodeId> asked = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      CrawlPlanner.Action y = p.next(now += S);
+      if (y == null) {
+        continue;
+      }
+      if (y.method() == SingleHopMethod.GET_PEERS) {
+        assertEquals(a, y.to());
+        asked.add(y.target());
+        PeerAddress peer = PeerAddress.parse("192.0.2.9:" + (1000 + asked.size()));
+        p.onResponse(y.token(), Response.builder(TransactionId.ofLong(1, 2), a.id()).token(new byte[] {1}).values(List.of(peer)).build(), now, 7);
+      } else {
+        p.onTimeout(y.token(), now);
+      }
+    }
+    assertEquals(List.of(NodeId.of(s, 0), NodeId.of(s, 20), NodeId.of(s, 40)), asked);
+    assertEquals(3, peers.size());
+    assertEquals(3, p.stats().peers());
   }
 
   @Test
