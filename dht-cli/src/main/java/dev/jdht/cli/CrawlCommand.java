@@ -12,6 +12,8 @@ import dev.jdht.crawl.Shard;
 import dev.jdht.crawl.store.CrawlStore;
 import dev.jdht.crawl.store.StoreException;
 import dev.jdht.core.node.SavedState;
+import dev.jdht.http.CrawlSnapshot;
+import dev.jdht.http.MonitorServer;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
 import java.io.IOException;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -57,6 +60,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "  dht crawl --duration 10m --progress",
       "  dht crawl --db 'jdbc:postgresql://db.example/dht?user=crawler' --rate 1000",
       "  dht crawl --rate 500 --shard 0/4      one of four crawlers splitting the keyspace",
+      "  dht crawl --http 9090                 with the live dashboard at http://127.0.0.1:9090/",
       "  dht crawl --bind 127.0.0.1:0 --bootstrap 127.0.0.2:6881 --duration 60s",
     })
 public final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
@@ -110,6 +114,8 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
   @Mixin private NodeOptions node;
 
   @Mixin private NetworkOptions network;
+
+  @Mixin private HttpOptions http;
 
   @Override
   public Integer call() {
@@ -189,6 +195,11 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
         Crawler crawler = Crawler.start(crawlNode, config, sink, seeds,
             maxInfohashes == null ? 0 : maxInfohashes, new SecureRandom());
         long start = System.nanoTime();
+        MonitorServer monitor = http.start(session.dht(), snapshots(crawler, start));
+        if (monitor != null && !quiet) {
+          err.println("dashboard: " + monitor.url() + " (Prometheus metrics at " + monitor.url() + "metrics)");
+          err.flush();
+        }
         long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
         CrawlStats previous = crawler.stats();
         long previousAt = start;
@@ -206,6 +217,9 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
             previous = s;
             previousAt = now;
           }
+        }
+        if (monitor != null) {
+          monitor.close();
         }
         crawler.stop();
         CrawlStats last = Commands.await(crawler.stopped(), System.nanoTime() + TimeUnit.SECONDS.toNanos(5), "crawl stop");
@@ -229,6 +243,22 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
       session.close();
     }
     return ExitCodes.OK;
+  }
+
+  /** The dashboard's view of the crawl; samples/s over the time since the previous call. */
+  private static Supplier<CrawlSnapshot> snapshots(Crawler crawler, long start) {
+    long[] last = {start, 0};
+    return () -> {
+      CrawlStats s = crawler.stats();
+      double perSecond;
+      synchronized (last) {
+        long now = System.nanoTime();
+        perSecond = now > last[0] ? (s.samples() - last[1]) * 1e9 / (now - last[0]) : 0;
+        last[0] = now;
+        last[1] = s.samples();
+      }
+      return new CrawlSnapshot(s.samples(), perSecond, s.distinctInfohashes(), s.knownNodes(), s.sampledNodes(), s.coverage());
+    };
   }
 
   /** The node id, shard and up to {@value #MAX_SAVED_SEEDS} routing contacts, for the next run. */

@@ -46,9 +46,11 @@ class CrawlCommandTest {
     String id = res.err().split("crawling as ")[1].substring(0, 40);
 
     // the next run: no --bootstrap, the saved contacts and node id
-    Cli.Result again = Cli.run("crawl", "--bind", "127.0.39.201:0", "--no-state", "--duration", "2s", "--resume", "--db", db);
+    Cli.Result again = Cli.run("crawl", "--bind", "127.0.39.201:0", "--no-state", "--duration", "2s", "--resume", "--db", db,
+        "--http", "127.0.39.201:0");
     assertEquals(0, again.exitCode(), again.toString());
     assertTrue(again.err().contains("crawling as " + id) && again.err().contains("(resumed)"), again.err());
+    assertTrue(again.err().contains("dashboard: http://127.0.39.201:"), again.err());
   }
 
   @Test
