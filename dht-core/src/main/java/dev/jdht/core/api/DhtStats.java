@@ -27,6 +27,10 @@ import java.util.Map;
  * @param storedPeers peers in the peer store
  * @param storedInfoHashes infohashes in the peer store
  * @param queriesAnswered queries received that we answered with a response (not an error), by method
+ * @param droppedWrongFamily datagrams from, and {@code nodes6} entries with, an address of the
+ *     wrong family for the node (BEP 32: e.g. an IPv4-mapped address in {@code nodes6})
+ * @param droppedIdChanged responses whose id differs from the one the routing table knows for that
+ *     address (the table keeps the known id)
  */
 public record DhtStats(
     long datagramsIn,
@@ -50,12 +54,52 @@ public record DhtStats(
     int activeLookups,
     int storedPeers,
     int storedInfoHashes,
-    Map<String, Long> queriesAnswered) {
+    Map<String, Long> queriesAnswered,
+    long droppedWrongFamily,
+    long droppedIdChanged) {
 
   public DhtStats {
     queriesAnswered = Map.copyOf(queriesAnswered);
     queriesIn = Map.copyOf(queriesIn);
     queriesOut = Map.copyOf(queriesOut);
+  }
+
+  /**
+   * The sum of two nodes' counters (the IPv4 and the IPv6 node of one dual-stack DHT). The peer
+   * store is shared by both, so its sizes are taken from {@code this}, not added.
+   */
+  public DhtStats plus(DhtStats o) {
+    return new DhtStats(
+        datagramsIn + o.datagramsIn,
+        bytesIn + o.bytesIn,
+        datagramsOut + o.datagramsOut,
+        bytesOut + o.bytesOut,
+        sendFailures + o.sendFailures,
+        sum(queriesIn, o.queriesIn),
+        sum(queriesOut, o.queriesOut),
+        responsesIn + o.responsesIn,
+        errorsIn + o.errorsIn,
+        errorsOut + o.errorsOut,
+        timeouts + o.timeouts,
+        droppedMalformed + o.droppedMalformed,
+        droppedUnknownTransaction + o.droppedUnknownTransaction,
+        droppedRateLimited + o.droppedRateLimited,
+        handlerFailures + o.handlerFailures,
+        routingTableSize + o.routingTableSize,
+        goodNodes + o.goodNodes,
+        inFlight + o.inFlight,
+        activeLookups + o.activeLookups,
+        storedPeers,
+        storedInfoHashes,
+        sum(queriesAnswered, o.queriesAnswered),
+        droppedWrongFamily + o.droppedWrongFamily,
+        droppedIdChanged + o.droppedIdChanged);
+  }
+
+  private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+    Map<String, Long> m = new java.util.HashMap<>(a);
+    b.forEach((k, v) -> m.merge(k, v, Long::sum));
+    return m;
   }
 
   /** Total queries received. */

@@ -21,6 +21,8 @@ final class Counters {
   long droppedUnknownTransaction;
   long droppedRateLimited;
   long handlerFailures;
+  long droppedWrongFamily;
+  long droppedIdChanged;
 
   static void inc(Map<String, Long> m, String method) {
     m.merge(method, 1L, Long::sum);

@@ -73,13 +73,40 @@ public final class DhtNode {
   private final Bootstrap bootstrap;
   private final SingleHop singleHop;
   private Consumer<InfohashQuery> infohashQueries;
+  private final boolean ipv6;
+  private DhtNode otherFamily;
   private TimerQueue.Timer maintenanceTimer;
   private boolean started;
   private boolean closed;
 
+  /** A single-stack IPv4 node with its own peer store. */
   public DhtNode(
       NodeId id, NodeConfig config, Transport transport, TimerQueue timers, Clock clock, Random random) {
+    this(id, config, transport, timers, clock, random, false, null, false);
+  }
+
+  /**
+   * A node serving one address family (BEP 32).
+   *
+   * @param ipv6 the family this node serves: it talks to, and keeps in its routing table, only
+   *     addresses of that family
+   * @param sharedPeers the peer store to share with the node of the other family (null: a new one)
+   * @param dualStack true when a node of the other family runs beside this one: queries then carry
+   *     {@code want=[n4,n6]} and the other family's nodes in replies go to that node (see {@link
+   *     #pairWith})
+   */
+  public DhtNode(
+      NodeId id,
+      NodeConfig config,
+      Transport transport,
+      TimerQueue timers,
+      Clock clock,
+      Random random,
+      boolean ipv6,
+      PeerStore sharedPeers,
+      boolean dualStack) {
     this.id = id;
+    this.ipv6 = ipv6;
     this.config = config;
     this.timers = timers;
     this.clock = clock;
@@ -87,18 +114,20 @@ public final class DhtNode {
     long now = clock.nanos();
     this.routing = new RoutingTable(id, config.routing(), random);
     TokenIssuer tokens = new TokenIssuer(random, config.tokenRotateNanos(), now);
-    this.peers =
-        new PeerStore(
+    this.peers = sharedPeers != null ? sharedPeers
+        : new PeerStore(
             config.maxPeersPerInfoHash(), config.maxInfoHashes(), config.maxStoredPeers(), config.peerTtlNanos());
     this.limiter =
         new RateLimiter(
             config.perIpRate(), config.perIpBurst(), config.globalRate(), config.globalBurst(), 65_536);
-    this.meta = QueryMeta.of(config.version(), false);
+    this.meta = dualStack
+        ? new QueryMeta(config.version(), config.readOnly(), List.of("n4", "n6"), null, null)
+        : QueryMeta.of(config.version(), config.readOnly());
     this.rpc =
         new Rpc(transport, timers, clock, config.lookup(), rtt, counters,
             new TransactionTable<>(config.maxInFlight(), random));
     this.server = new QueryHandler(id, config.version(), config.maxReplyBytes(), routing, tokens, peers, random);
-    this.lookups = new Lookups(id, config, meta, rpc, routing, rtt, timers, clock, telemetry);
+    this.lookups = new Lookups(id, config, meta, rpc, routing, rtt, timers, clock, telemetry, ipv6, this::learnedOtherFamily);
     this.bootstrap = new Bootstrap(id, config, meta, rpc, lookups, routing, timers, clock, random);
     this.singleHop = new SingleHop(id, meta, rpc, config.queryTimeoutNanos());
   }
@@ -106,6 +135,38 @@ public final class DhtNode {
   /** This node's id. */
   public NodeId id() {
     return id;
+  }
+
+  /** True when this node serves IPv6. */
+  public boolean isIpv6() {
+    return ipv6;
+  }
+
+  /**
+   * Pairs the IPv4 and the IPv6 node of one dual-stack DHT (BEP 32): each answers {@code want}
+   * from both routing tables, and hands the other's nodes it learns from replies to the other.
+   * Both nodes run on the same thread.
+   */
+  public void pairWith(DhtNode other) {
+    if (other.ipv6 == ipv6) {
+      throw new IllegalArgumentException("pair an IPv4 node with an IPv6 node");
+    }
+    this.otherFamily = other;
+    other.otherFamily = this;
+    server.setOtherFamily(other.routing);
+    other.server.setOtherFamily(routing);
+  }
+
+  /**
+   * A node of the other family from a reply: offered to the paired node's table, else counted and
+   * dropped (an IPv4-mapped address in {@code nodes6}, or no node of that family running).
+   */
+  private void learnedOtherFamily(NodeInfo n) {
+    if (otherFamily != null && !otherFamily.closed && n.address().isIpv6() == otherFamily.ipv6) {
+      otherFamily.routing.offer(n, clock.nanos());
+    } else {
+      counters.droppedWrongFamily++;
+    }
   }
 
   /** The configuration this node was built with. */
@@ -220,6 +281,10 @@ public final class DhtNode {
     counters.datagramsIn++;
     counters.bytesIn += len;
     try {
+      if (from.isIpv6() != ipv6) {
+        counters.droppedWrongFamily++;
+        return;
+      }
       if (len < 2 || buf[off] != 'd' || buf[off + len - 1] != 'e' || from.port() == 0) {
         counters.droppedMalformed++;
         return;
@@ -266,7 +331,10 @@ public final class DhtNode {
     if (r != null) {
       counters.responsesIn++;
       telemetry.onRtt(rttNanos);
-      if (!r.id().equals(id)) {
+      NodeId known = routing.idAt(from);
+      if (known != null && !known.equals(r.id())) {
+        counters.droppedIdChanged++; // the table keeps the id it verified for this address
+      } else if (!r.id().equals(id)) {
         routing.onResponse(new NodeInfo(r.id(), from), now, rttNanos);
       }
       tx.owner().onResponse(r, rttNanos);
@@ -439,7 +507,9 @@ public final class DhtNode {
         lookups.active(),
         peers.peerCount(),
         peers.infoHashCount(),
-        counters.answered);
+        counters.answered,
+        counters.droppedWrongFamily,
+        counters.droppedIdChanged);
   }
 
   /** Stats, routing buckets, latency distributions and lookups, as one immutable snapshot. */

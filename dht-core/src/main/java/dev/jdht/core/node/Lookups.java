@@ -44,6 +44,8 @@ final class Lookups {
   private final TimerQueue timers;
   private final Clock clock;
   private final Telemetry telemetry;
+  private final boolean ipv6;
+  private final Consumer<NodeInfo> otherFamily;
   private final Set<LookupRun> running = new LinkedHashSet<>();
   private boolean closed;
 
@@ -56,8 +58,12 @@ final class Lookups {
       RttEstimator rtt,
       TimerQueue timers,
       Clock clock,
-      Telemetry telemetry) {
+      Telemetry telemetry,
+      boolean ipv6,
+      Consumer<NodeInfo> otherFamily) {
     this.id = id;
+    this.ipv6 = ipv6;
+    this.otherFamily = otherFamily;
     this.config = config;
     this.meta = meta;
     this.rpc = rpc;
@@ -136,7 +142,7 @@ final class Lookups {
       boolean allowLocal = config.routing().allowLoopbackAndPrivate();
       this.lookup =
           new Lookup(kind, target, config.lookup(), rtt, this, id,
-              n -> AddressFilter.isAcceptable(n.address(), allowLocal));
+              n -> n.address().isIpv6() == ipv6 && AddressFilter.isAcceptable(n.address(), allowLocal));
     }
 
     void begin(Collection<NodeInfo> seeds) {
@@ -180,6 +186,7 @@ final class Lookups {
           new QueryCallback() {
             @Override
             public void onResponse(Response r, long rttNanos) {
+              handOverOtherFamily(r);
               if (!finished) {
                 step(lookup.onResponse(n, r, clock.nanos()));
               }
@@ -206,6 +213,18 @@ final class Lookups {
         return rpc.query(Query.GET_PEERS, n.address(), t -> new Query.GetPeers(t, id, target, meta), timeout, p);
       }
       return rpc.query(Query.FIND_NODE, n.address(), t -> new Query.FindNode(t, id, target, meta), timeout, p);
+    }
+
+    /** BEP 32: nodes of the other family (asked for with want, or IPv4-mapped junk) leave this lookup. */
+    private void handOverOtherFamily(Response r) {
+      if (r.nodes6() != null || ipv6) {
+        for (NodeInfo other : r.allNodes()) {
+          boolean mapped = other.address().isIpv6() && other.address().isIpv4Mapped();
+          if (other.address().isIpv6() != ipv6 || mapped) {
+            otherFamily.accept(other);
+          }
+        }
+      }
     }
 
     private void after() {

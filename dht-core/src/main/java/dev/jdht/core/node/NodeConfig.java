@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * @param readyMinGoodNodes good nodes needed for {@code ready()}
  * @param maintenanceIntervalNanos how often the routing table is maintained
  * @param announceRepeatNanos base period of kept-alive announces (jittered up to +50%)
+ * @param readOnly BEP 43: send {@code ro=1} in every query so that others do not add this node to
+ *     their routing tables (crawlers, mobile clients); queries are still answered
  */
 public record NodeConfig(
     byte[] version,
@@ -48,7 +50,8 @@ public record NodeConfig(
     int maxReplyBytes,
     int readyMinGoodNodes,
     long maintenanceIntervalNanos,
-    long announceRepeatNanos) {
+    long announceRepeatNanos,
+    boolean readOnly) {
 
   /** Our client version: "JD" and version 0.1. */
   public static final byte[] DEFAULT_VERSION = {'J', 'D', 0, 1};
@@ -94,6 +97,7 @@ public record NodeConfig(
     b.readyMinGoodNodes = readyMinGoodNodes;
     b.maintenanceIntervalNanos = maintenanceIntervalNanos;
     b.announceRepeatNanos = announceRepeatNanos;
+    b.readOnly = readOnly;
     return b;
   }
 
@@ -118,6 +122,7 @@ public record NodeConfig(
     private int readyMinGoodNodes = 8;
     private long maintenanceIntervalNanos = TimeUnit.SECONDS.toNanos(5);
     private long announceRepeatNanos = TimeUnit.MINUTES.toNanos(20);
+    private boolean readOnly;
 
     private Builder() {}
 
@@ -216,8 +221,13 @@ public record NodeConfig(
       return this;
     }
 
+    public Builder readOnly(boolean v) {
+      this.readOnly = v;
+      return this;
+    }
+
     public NodeConfig build() {
-      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos);
+      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly);
     }
   }
 }

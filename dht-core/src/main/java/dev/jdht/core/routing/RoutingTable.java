@@ -228,6 +228,12 @@ public final class RoutingTable {
     addUnverified(new NodeEntry(node, config, now), now);
   }
 
+  /** The id of the entry (live or replacement) at {@code address}, or null. */
+  public NodeId idAt(PeerAddress address) {
+    NodeEntry e = byAddress.get(address);
+    return e == null ? null : e.id();
+  }
+
   /**
    * Up to {@code n} live nodes closest (XOR) to {@code target}, sorted closest first. BAD nodes are
    * excluded; GOOD nodes are preferred: the result is the {@code n} closest GOOD nodes, topped up

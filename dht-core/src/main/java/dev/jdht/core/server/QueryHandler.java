@@ -10,6 +10,7 @@ import dev.jdht.krpc.message.KrpcMessage;
 import dev.jdht.krpc.message.Query;
 import dev.jdht.krpc.message.Response;
 import dev.jdht.krpc.wire.NodeId;
+import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
 import dev.jdht.krpc.wire.TransactionId;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ public final class QueryHandler {
   private final PeerStore peers;
   private final Random random;
   private final BencodeWriter sizer = new BencodeWriter(2048);
+  private RoutingTable otherFamily;
   private List<NodeId> sampleCache;
   private long sampleCachedAt;
 
@@ -54,13 +56,21 @@ public final class QueryHandler {
     this.random = random;
   }
 
+  /**
+   * BEP 32: the routing table of the node serving the other address family (null: none), so that
+   * {@code want} can ask this node for {@code n4} and {@code n6} alike.
+   */
+  public void setOtherFamily(RoutingTable other) {
+    this.otherFamily = other;
+  }
+
   /** The reply to {@code q} from {@code from}: a {@link Response} or an {@link ErrorMessage}. */
   public KrpcMessage answer(Query q, PeerAddress from, long now) {
     TransactionId t = q.transactionId();
     if (q instanceof Query.Ping) {
       return base(t, from).build();
     } else if (q instanceof Query.FindNode fn) {
-      return base(t, from).nodes(routing.closest(fn.target(), K)).build();
+      return base(t, from).nodes(closest(fn, fn.target(), from)).build();
     } else if (q instanceof Query.GetPeers gp) {
       return getPeers(gp, from, now);
     } else if (q instanceof Query.AnnouncePeer ap) {
@@ -80,7 +90,7 @@ public final class QueryHandler {
     Response.Builder b = base(gp.transactionId(), from).token(tokens.issue(from.ipBytes(), now));
     List<PeerAddress> found = peers.get(gp.infoHash(), 2 * maxReplyBytes / 8, random, now);
     if (found.isEmpty()) {
-      return b.nodes(routing.closest(gp.infoHash(), K)).build();
+      return b.nodes(closest(gp, gp.infoHash(), from)).build();
     }
     return withValues(b, found);
   }
@@ -114,8 +124,32 @@ public final class QueryHandler {
         .samples(s)
         .interval(SAMPLE_INTERVAL_SECONDS)
         .num((long) peers.infoHashCount())
-        .nodes(routing.closest(si.target(), K))
+        .nodes(closest(si, si.target(), from))
         .build();
+  }
+
+  /**
+   * The K closest nodes of each family the querier wants (BEP 32 {@code want}: {@code n4},
+   * {@code n6}); without a {@code want} we know, the family the query came from.
+   */
+  private List<NodeInfo> closest(Query q, NodeId target, PeerAddress from) {
+    boolean n4 = q.meta().wants("n4");
+    boolean n6 = q.meta().wants("n6");
+    if (!n4 && !n6) {
+      n4 = !from.isIpv6();
+      n6 = from.isIpv6();
+    }
+    List<NodeInfo> out = new ArrayList<>(2 * K);
+    for (RoutingTable table : new RoutingTable[] {routing, otherFamily}) {
+      if (table != null) {
+        for (NodeInfo n : table.closest(target, K)) {
+          if (n.address().isIpv6() ? n6 : n4) {
+            out.add(n);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private Response.Builder base(TransactionId t, PeerAddress requester) {

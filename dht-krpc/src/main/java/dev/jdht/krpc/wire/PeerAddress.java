@@ -147,6 +147,19 @@ public final class PeerAddress {
     return ip6 != null;
   }
 
+  /** True for an IPv6 address of the form {@code ::ffff:a.b.c.d} (an IPv4 address in IPv6 form). */
+  public boolean isIpv4Mapped() {
+    if (ip6 == null || (ip6[10] & 0xff) != 0xff || (ip6[11] & 0xff) != 0xff) {
+      return false;
+    }
+    for (int i = 0; i < 10; i++) {
+      if (ip6[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public int port() {
     return port;
   }
