@@ -19,6 +19,15 @@ public record AnnounceReport(
     acknowledged = List.copyOf(acknowledged);
   }
 
+  /** One report for the announces of both families (see {@link LookupReport#merge}). */
+  public static AnnounceReport merge(AnnounceReport v4, AnnounceReport v6) {
+    List<NodeInfo> targets = new java.util.ArrayList<>(v4.targets);
+    targets.addAll(v6.targets);
+    List<NodeInfo> acked = new java.util.ArrayList<>(v4.acknowledged);
+    acked.addAll(v6.acknowledged);
+    return new AnnounceReport(LookupReport.merge(v4.lookup, v6.lookup), targets, acked, v4.failed + v6.failed);
+  }
+
   /** Converts the node's result (nanosecond timestamps) into a report. */
   public static AnnounceReport of(AnnounceResult r) {
     return new AnnounceReport(LookupReport.of(r.lookup()), r.targets(), r.acked(), r.failed());

@@ -49,7 +49,10 @@ public final class Dht implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dht.class);
 
   private final Threads threads;
-  private final DhtNode node;
+  /** One node per address family served (BEP 32): IPv4 first when present. */
+  private final List<DhtNode> nodes;
+  private final DhtNode node4;
+  private final DhtNode node6;
   private final StateFile state;
   private final LookupCalls lookups;
   private final Duration readyTimeout;
@@ -59,14 +62,43 @@ public final class Dht implements AutoCloseable {
 
   private Dht(Builder b, NodeId id) throws IOException {
     this.readyTimeout = b.readyTimeout;
-    EventLoop loop = new EventLoop(b.bind, Clock.system(), "dht-loop-" + id.toHex().substring(0, 8));
+    List<InetSocketAddress> binds = b.binds();
+    EventLoop loop = new EventLoop(binds.get(0), Clock.system(), "dht-loop-" + id.toHex().substring(0, 8));
+    try {
+      for (InetSocketAddress extra : binds.subList(1, binds.size())) {
+        loop.open(extra, 1 << 20);
+      }
+    } catch (IOException | RuntimeException e) {
+      loop.close();
+      throw e;
+    }
     this.threads = new Threads(loop, b.callbackExecutor);
     this.state = new StateFile(b.stateFile, b.saveInterval, threads.io);
     Random random = b.random != null ? b.random : new SecureRandom();
-    this.node = new DhtNode(id, b.buildConfig(), loop, loop.timers(), loop.clock(), random);
-    loop.setHandler(node::onDatagram);
-    this.lookups = new LookupCalls(threads, node);
-    this.direct = new DirectQueries(node, threads);
+    EventLoop.Endpoint e4 = loop.endpoints().stream().filter(EventLoop.Endpoint::servesIpv4).findFirst().orElse(null);
+    EventLoop.Endpoint e6 = loop.endpoints().stream().filter(EventLoop.Endpoint::servesIpv6).findFirst().orElse(null);
+    boolean dual = e4 != null && e6 != null;
+    NodeConfig config = b.buildConfig();
+    this.node4 = e4 == null ? null : new DhtNode(id, config, e4, loop.timers(), loop.clock(), random, false, null, dual);
+    this.node6 = e6 == null ? null
+        : new DhtNode(id, config, e6, loop.timers(), loop.clock(), random, true, node4 == null ? null : node4.peerStore(), dual);
+    if (dual) {
+      node4.pairWith(node6);
+    }
+    this.nodes = node4 == null ? List.of(node6) : node6 == null ? List.of(node4) : List.of(node4, node6);
+    for (EventLoop.Endpoint e : loop.endpoints()) {
+      // each datagram goes to the node of its source's family (a [::] socket receives both)
+      DhtNode only = e.servesIpv4() ? node4 : node6;
+      e.setHandler(dual ? (from, buf, off, len) -> (from.isIpv6() ? node6 : node4).onDatagram(from, buf, off, len)
+          : only::onDatagram);
+    }
+    this.lookups = new LookupCalls(threads, nodes);
+    this.direct = new DirectQueries(nodes, threads);
+  }
+
+  /** The node serving the family of {@code a}, or null. */
+  private DhtNode nodeFor(PeerAddress a) {
+    return a.isIpv6() ? node6 : node4;
   }
 
   /** A builder with the defaults documented in README. */
@@ -78,9 +110,19 @@ public final class Dht implements AutoCloseable {
     threads.loop.start();
     threads.loop.execute(
         () -> {
-          node.start(savedNodes, List.of());
-          node.whenReady(readyTimeout.toNanos(), err -> threads.complete(ready, err == null ? null : new DhtException(err), null));
-          state.scheduleSaves(node);
+          // ready when any family is ready; fails only when every family failed
+          int[] failures = {0};
+          for (DhtNode n : nodes) {
+            n.start(savedNodes.stream().filter(s -> s.address().isIpv6() == n.isIpv6()).toList(), List.of());
+            n.whenReady(readyTimeout.toNanos(), err -> {
+              if (err == null) {
+                threads.complete(ready, null, null);
+              } else if (++failures[0] == nodes.size()) {
+                threads.complete(ready, new DhtException(err), null);
+              }
+            });
+          }
+          state.scheduleSaves(nodes);
         });
     if (!bootstrap.isEmpty()) {
       addBootstrapNodes(bootstrap);
@@ -97,12 +139,27 @@ public final class Dht implements AutoCloseable {
 
   /** This node's id. */
   public NodeId nodeId() {
-    return node.id();
+    return nodes.get(0).id();
   }
 
-  /** The bound UDP address. */
+  /** The first bound UDP address. */
   public InetSocketAddress localAddress() {
     return threads.loop.localAddress();
+  }
+
+  /** Every bound UDP address, in the order given to the builder. */
+  public List<InetSocketAddress> localAddresses() {
+    return threads.loop.endpoints().stream().map(EventLoop.Endpoint::localAddress).toList();
+  }
+
+  /** Whether this DHT runs an IPv4 node and an IPv6 node (BEP 32). */
+  public boolean servesIpv4() {
+    return node4 != null;
+  }
+
+  /** Whether this DHT runs an IPv6 node (BEP 32). */
+  public boolean servesIpv6() {
+    return node6 != null;
   }
 
   /**
@@ -214,7 +271,12 @@ public final class Dht implements AutoCloseable {
               if (e != null) {
                 threads.complete(f, e.getCause() != null ? e.getCause() : e, null);
               } else {
-                threads.post(() -> node.ping(pa, null, r -> threads.complete(f, null, r)));
+                DhtNode n = nodeFor(pa);
+                if (n == null) {
+                  threads.complete(f, new DhtException("no " + (pa.isIpv6() ? "IPv6" : "IPv4") + " socket bound for " + pa), null);
+                } else {
+                  threads.post(() -> n.ping(pa, null, r -> threads.complete(f, null, r)));
+                }
               }
             });
     return f;
@@ -223,32 +285,43 @@ public final class Dht implements AutoCloseable {
   /** A snapshot of the counters. */
   public CompletableFuture<DhtStats> stats() {
     CompletableFuture<DhtStats> f = new CompletableFuture<>();
-    threads.loop.call(node::stats).whenComplete((s, e) -> threads.complete(f, e, s));
+    threads.loop.call(() -> nodes.stream().map(DhtNode::stats).reduce(DhtStats::plus).orElseThrow())
+        .whenComplete((s, e) -> threads.complete(f, e, s));
     return f;
   }
 
   /**
    * Counters, routing-table buckets, latency distributions and lookups, computed on the DHT thread
    * in one go; for dashboards and metrics exporters (it walks the routing table: every second is
-   * fine, every datagram is not).
+   * fine, every datagram is not). On a dual-stack DHT the counters are both families' sums; the
+   * buckets, histograms and lookups are the first family's (IPv4).
    */
   public CompletableFuture<DhtSnapshot> snapshot() {
     CompletableFuture<DhtSnapshot> f = new CompletableFuture<>();
-    threads.loop.call(node::snapshot).whenComplete((s, e) -> threads.complete(f, e, s));
+    threads.loop.call(() -> {
+      DhtSnapshot first = nodes.get(0).snapshot();
+      DhtStats all = nodes.stream().map(DhtNode::stats).reduce(DhtStats::plus).orElseThrow();
+      return new DhtSnapshot(first.nodeId(), all, first.buckets(), first.nodeRtt(), first.lookupDone(),
+          first.lookupFirstPeer(), first.lookupsRunning(), first.recentLookups());
+    }).whenComplete((s, e) -> threads.complete(f, e, s));
     return f;
   }
 
   /** The nodes in the routing table that are not bad, good ones first. */
   public CompletableFuture<List<NodeInfo>> routingTableNodes() {
     CompletableFuture<List<NodeInfo>> f = new CompletableFuture<>();
-    threads.loop.call(() -> node.nodesToSave(Integer.MAX_VALUE)).whenComplete((s, e) -> threads.complete(f, e, s));
+    threads.loop.call(() -> StateFile.nodesToSave(nodes, Integer.MAX_VALUE)).whenComplete((s, e) -> threads.complete(f, e, s));
     return f;
   }
 
   /** Adds contacts to bootstrap from (host:port strings, resolved off the loop). */
   public void addBootstrapNodes(Collection<String> hostPorts) {
     BootstrapResolver.resolveAsync(List.copyOf(hostPorts), threads.io)
-        .thenAccept(addrs -> threads.post(() -> node.bootstrap(List.of(), addrs)));
+        .thenAccept(addrs -> threads.post(() -> {
+          for (DhtNode n : nodes) {
+            n.bootstrap(List.of(), addrs.stream().filter(a -> a.isIpv6() == n.isIpv6()).toList());
+          }
+        }));
   }
 
   /**
@@ -263,8 +336,8 @@ public final class Dht implements AutoCloseable {
     CompletableFuture<byte[]> snapshot =
         threads.loop.call(
             () -> {
-              node.close();
-              return state.enabled() ? StateFile.snapshot(node) : null;
+              nodes.forEach(DhtNode::close);
+              return state.enabled() ? StateFile.snapshot(nodes) : null;
             });
     byte[] data = null;
     try {
@@ -285,11 +358,19 @@ public final class Dht implements AutoCloseable {
   /**
    * Configures and starts a {@link Dht}. Not thread-safe; build on one thread.
    *
-   * <p>Defaults: bind 0.0.0.0:6881, a random node id (or the saved one), no state file, the
+   * <p>Defaults: bind [::]:6881 (both families on one socket) where the machine has IPv6, else
+   * 0.0.0.0:6881, a random node id (or the saved one), no state file, the
    * public bootstrap routers, alpha 3, lookup hard timeout 2 s, ready timeout 30 s, martian
    * addresses filtered.
    */
   public static final class Builder {
+    private static final java.net.InetAddress ANY4 = literal("0.0.0.0");
+    private static final java.net.InetAddress ANY6 = literal("::");
+
+    private static java.net.InetAddress literal(String ip) {
+      return HostPort.parseBind(ip.contains(":") ? "[" + ip + "]" : ip).literal().inetAddress();
+    }
+
     /** The well-known public bootstrap routers. */
     public static final List<String> PUBLIC_ROUTERS =
         List.of(
@@ -298,7 +379,8 @@ public final class Dht implements AutoCloseable {
             "router.utorrent.com:6881",
             "dht.libtorrent.org:25401");
 
-    private InetSocketAddress bind = new InetSocketAddress(6881);
+    private List<InetSocketAddress> bind;
+    private int defaultPort = 6881;
     private NodeId nodeId;
     private List<String> bootstrap = PUBLIC_ROUTERS;
     private Path stateFile;
@@ -314,13 +396,56 @@ public final class Dht implements AutoCloseable {
 
     /** Local UDP address; port 0 picks a free port. */
     public Builder bind(InetSocketAddress address) {
-      this.bind = Objects.requireNonNull(address);
+      return bind(List.of(address));
+    }
+
+    /**
+     * Local UDP addresses, one socket each (BEP 32): {@code 0.0.0.0:p} serves IPv4, {@code [::]:p}
+     * both families, another IPv6 address IPv6 only. The first socket of each family is used.
+     * {@code 0.0.0.0:p} and {@code [::]:p} together (same port) become one {@code [::]:p} socket.
+     */
+    public Builder bind(Collection<InetSocketAddress> addresses) {
+      if (addresses.isEmpty()) {
+        throw new IllegalArgumentException("bind needs at least one address");
+      }
+      this.bind = List.copyOf(addresses);
       return this;
     }
 
-    /** Listens on all interfaces at {@code port}. */
+    /** Listens on all interfaces (both families where the machine has IPv6) at {@code port}. */
     public Builder port(int port) {
-      return bind(new InetSocketAddress(port));
+      this.bind = null;
+      this.defaultPort = port;
+      return this;
+    }
+
+    /** BEP 43: send {@code ro=1} so that other nodes do not add this one to their tables. */
+    public Builder readOnly(boolean readOnly) {
+      config.readOnly(readOnly);
+      return this;
+    }
+
+    List<InetSocketAddress> binds() {
+      if (bind == null) {
+        return List.of(ipv6Available() ? new InetSocketAddress(ANY6, defaultPort) : new InetSocketAddress(ANY4, defaultPort));
+      }
+      List<InetSocketAddress> out = new java.util.ArrayList<>(bind);
+      for (InetSocketAddress a : bind) {
+        InetSocketAddress any6 = new InetSocketAddress(ANY6, a.getPort());
+        if (a.getPort() != 0 && a.getAddress() != null && a.getAddress().equals(ANY4) && out.contains(any6)) {
+          out.remove(a); // the [::] socket serves IPv4 as well; two wildcard sockets cannot share a port
+        }
+      }
+      return out;
+    }
+
+    private static boolean ipv6Available() {
+      try (java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET6)) {
+        ch.bind(new InetSocketAddress(ANY6, 0));
+        return true;
+      } catch (IOException | UnsupportedOperationException e) {
+        return false;
+      }
     }
 
     /** Our node id; by default the saved one, else random. */

@@ -23,13 +23,14 @@ public final class DirectQueries {
   /** Incoming-query notifications waiting for the callback executor; beyond this they are dropped. */
   static final int MAX_PENDING_NOTIFICATIONS = 10_000;
 
-  private final DhtNode node;
+  private final java.util.List<DhtNode> nodes;
   private final Threads threads;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger dropped = new AtomicInteger();
 
-  DirectQueries(DhtNode node, Threads threads) {
-    this.node = node;
+  /** {@code nodes}: one per family served; a query goes out through the node of its address's family. */
+  DirectQueries(java.util.List<DhtNode> nodes, Threads threads) {
+    this.nodes = java.util.List.copyOf(nodes);
     this.threads = threads;
   }
 
@@ -61,7 +62,8 @@ public final class DirectQueries {
         };
     try {
       threads.loop.execute(() -> {
-        if (!node.query(method, to, target, cb)) {
+        DhtNode node = nodes.stream().filter(n -> n.isIpv6() == to.isIpv6()).findFirst().orElse(null);
+        if (node == null || !node.query(method, to, target, cb)) {
           complete(f, HopReply.NOT_SENT);
         }
       });
@@ -91,7 +93,7 @@ public final class DirectQueries {
                 listener.accept(q);
               });
             };
-    threads.post(() -> node.onInfohashQuery(onLoop));
+    threads.post(() -> nodes.forEach(n -> n.onInfohashQuery(onLoop)));
   }
 
   /** Incoming-query notifications dropped because the listener fell behind. */

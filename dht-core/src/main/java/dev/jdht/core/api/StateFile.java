@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import dev.jdht.krpc.wire.NodeInfo;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,22 +40,35 @@ final class StateFile {
   }
 
   /** Loop thread: snapshots the node every interval and writes the snapshot on the io thread. */
-  void scheduleSaves(DhtNode node) {
+  void scheduleSaves(List<DhtNode> nodes) {
     if (file == null) {
       return;
     }
-    node.schedule(
+    nodes.get(0).schedule(
         interval.toNanos(),
         () -> {
-          byte[] state = snapshot(node);
+          byte[] state = snapshot(nodes);
           io.execute(() -> write(file, state));
-          scheduleSaves(node);
+          scheduleSaves(nodes);
         });
   }
 
-  /** Loop thread: the bytes to save now. */
-  static byte[] snapshot(DhtNode node) {
-    return new SavedState(node.id(), node.nodesToSave(SavedState.MAX_NODES)).encode();
+  /**
+   * Loop thread: the bytes to save now: the id and both routing tables ({@code nodes} and
+   * {@code nodes6}), each family getting half of the room when both are full.
+   */
+  static byte[] snapshot(List<DhtNode> nodes) {
+    return new SavedState(nodes.get(0).id(), nodesToSave(nodes, SavedState.MAX_NODES)).encode();
+  }
+
+  /** The nodes worth saving of every family, at most {@code max} in all. */
+  static List<NodeInfo> nodesToSave(List<DhtNode> nodes, int max) {
+    List<NodeInfo> out = new ArrayList<>();
+    int share = nodes.size() == 1 ? max : max / 2;
+    for (DhtNode n : nodes) {
+      out.addAll(n.nodesToSave(share));
+    }
+    return out;
   }
 
   /** Writes now, on the caller's thread (used on close, after the loop stopped). */

@@ -74,6 +74,16 @@ public final class EventLoop implements Transport, AutoCloseable {
       this.handler = h;
     }
 
+    /** True when this socket receives IPv4 datagrams (an IPv4 address, or the IPv6 wildcard). */
+    public boolean servesIpv4() {
+      return localAddress.getAddress() instanceof java.net.Inet4Address || localAddress.getAddress().isAnyLocalAddress();
+    }
+
+    /** True when this socket receives IPv6 datagrams. */
+    public boolean servesIpv6() {
+      return localAddress.getAddress() instanceof java.net.Inet6Address;
+    }
+
     /** The bound address (with the real port when 0 was asked for). */
     public InetSocketAddress localAddress() {
       return localAddress;
@@ -125,7 +135,13 @@ public final class EventLoop implements Transport, AutoCloseable {
    * one thread this way). Call before {@link #start()} or on the loop thread.
    */
   public Endpoint open(InetSocketAddress bind, int socketBufferBytes) throws IOException {
-    DatagramChannel ch = DatagramChannel.open();
+    // the socket's family follows the address: 0.0.0.0 serves IPv4 only, [::] both families (the
+    // JDK's IPv6 sockets are dual-stack), any other IPv6 address IPv6 only
+    DatagramChannel ch = bind.getAddress() instanceof java.net.Inet6Address
+        ? DatagramChannel.open(java.net.StandardProtocolFamily.INET6)
+        : bind.getAddress() instanceof java.net.Inet4Address
+            ? DatagramChannel.open(java.net.StandardProtocolFamily.INET)
+            : DatagramChannel.open();
     try {
       ch.setOption(StandardSocketOptions.SO_RCVBUF, socketBufferBytes);
       ch.setOption(StandardSocketOptions.SO_SNDBUF, socketBufferBytes);
@@ -139,6 +155,11 @@ public final class EventLoop implements Transport, AutoCloseable {
       ch.close();
       throw e;
     }
+  }
+
+  /** Every open socket, the constructor's first. */
+  public java.util.List<Endpoint> endpoints() {
+    return java.util.List.copyOf(endpoints);
   }
 
   /** The socket given to the constructor. */
