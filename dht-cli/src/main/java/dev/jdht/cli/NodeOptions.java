@@ -1,6 +1,7 @@
 package dev.jdht.cli;
 
 import dev.jdht.krpc.wire.NodeId;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,9 +13,17 @@ public final class NodeOptions {
       names = "--bind",
       paramLabel = "IP[:PORT]",
       converter = Converters.Bind.class,
-      description = "The node's own UDP address (default: all interfaces, port 6881, or any free "
-          + "port when 6881 is taken; :0 for any free port).")
-  BindAddress bind;
+      description = "The node's own UDP address; repeat for several sockets (BEP 32): 0.0.0.0:PORT is "
+          + "IPv4, [::]:PORT IPv4 and IPv6, [::1]:PORT IPv6 only (default: all interfaces, both "
+          + "families where the machine has IPv6, port 6881, or any free port when 6881 is taken; "
+          + ":0 for any free port).")
+  List<BindAddress> bind;
+
+  @Option(
+      names = "--read-only",
+      description = "BEP 43 read-only node: queries carry ro=1 so that other nodes do not add this "
+          + "one to their routing tables (for crawlers and short-lived clients).")
+  boolean readOnly;
 
   @Option(
       names = "--node-id",
@@ -23,9 +32,19 @@ public final class NodeOptions {
       description = "The node id, 40 hex digits (default: the saved one, else random).")
   NodeId nodeId;
 
-  /** The bind address asked for (the default when none was given). */
+  /** The first bind address asked for (the default when none was given). */
   public BindAddress bind() {
-    return bind != null ? bind : BindAddress.defaults();
+    return bind != null && !bind.isEmpty() ? bind.get(0) : BindAddress.defaults();
+  }
+
+  /** Every bind address asked for; empty for the default. */
+  public List<BindAddress> binds() {
+    return bind == null ? List.of() : List.copyOf(bind);
+  }
+
+  /** Whether --read-only was given. */
+  public boolean readOnly() {
+    return readOnly;
   }
 
   /** The node id asked for, or null. */

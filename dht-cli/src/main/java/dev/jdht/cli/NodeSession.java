@@ -166,7 +166,8 @@ public final class NodeSession implements AutoCloseable {
         b.queryTimeout(s.queryTimeout());
       }
       boolean[] fellBack = {false};
-      Dht dht = bind(b, s.bind(), fellBack, log);
+      b.readOnly(s.readOnly());
+      Dht dht = bind(b, s.binds(), fellBack, log);
       NodeSession session = new NodeSession(dht, state, stateNote, privateNetwork, fellBack[0], first, fallback,
           !first.isEmpty() || haveSavedNodes || !fallback.isEmpty(),
           s.queryTimeout() != null ? s.queryTimeout() : Duration.ofSeconds(2), log);
@@ -206,28 +207,41 @@ public final class NodeSession implements AutoCloseable {
     }
   }
 
-  /** Binds as asked: the default port falls back to any free port when taken. */
-  private static Dht bind(Dht.Builder b, BindAddress bind, boolean[] fellBack, Logger log) {
-    InetSocketAddress a = bind.address();
-    if (!bind.portGiven()) {
-      InetSocketAddress preferred = new InetSocketAddress(a.getAddress(), BindAddress.DEFAULT_PORT);
+  /**
+   * Binds as asked (no address: the library default, both families where there is IPv6): an
+   * address without a port tries 6881 first and falls back to any free port when it is taken.
+   */
+  private static Dht bind(Dht.Builder b, List<BindAddress> binds, boolean[] fellBack, Logger log) {
+    String what = binds.isEmpty() ? BindAddress.defaults().toString()
+        : String.join(" ", binds.stream().map(BindAddress::toString).toList());
+    if (binds.isEmpty() || binds.stream().anyMatch(x -> !x.portGiven())) {
       try {
-        return b.bind(preferred).start();
+        return withPorts(b, binds, BindAddress.DEFAULT_PORT).start();
       } catch (BindException e) {
         if (!inUse(e)) {
-          throw bindFailed(bind, e);
+          throw bindFailed(what, e);
         }
         log.info("UDP port {} is in use; binding any free port instead", BindAddress.DEFAULT_PORT);
         fellBack[0] = true;
       } catch (IOException e) {
-        throw bindFailed(bind, e);
+        throw bindFailed(what, e);
       }
     }
     try {
-      return b.bind(new InetSocketAddress(a.getAddress(), bind.portGiven() ? a.getPort() : 0)).start();
+      return withPorts(b, binds, 0).start();
     } catch (IOException e) {
-      throw bindFailed(bind, e);
+      throw bindFailed(what, e);
     }
+  }
+
+  /** The addresses with {@code port} where none was given. */
+  private static Dht.Builder withPorts(Dht.Builder b, List<BindAddress> binds, int port) {
+    if (binds.isEmpty()) {
+      return b.port(port);
+    }
+    return b.bind(binds.stream()
+        .map(x -> x.portGiven() ? x.address() : new InetSocketAddress(x.address().getAddress(), port))
+        .toList());
   }
 
   private static boolean inUse(IOException e) {
@@ -235,7 +249,7 @@ public final class NodeSession implements AutoCloseable {
     return m != null && m.toLowerCase(Locale.ROOT).contains("in use");
   }
 
-  private static RuntimeException bindFailed(BindAddress bind, IOException e) {
+  private static RuntimeException bindFailed(String bind, IOException e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     String what = "cannot bind UDP " + bind + ": " + m;
     if (inUse(e)) {
@@ -299,9 +313,8 @@ public final class NodeSession implements AutoCloseable {
     if (names.isEmpty()) {
       return new ArrayList<>(out);
     }
-    InetAddress local = dht.localAddress().getAddress();
-    boolean onlyV4 = local instanceof Inet4Address && !local.isAnyLocalAddress();
-    boolean onlyV6 = local instanceof Inet6Address && !local.isAnyLocalAddress();
+    boolean onlyV4 = !dht.servesIpv6();
+    boolean onlyV6 = !dht.servesIpv4();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(names.size(), 8), r -> {
       Thread t = new Thread(r, "dht-resolve");
       t.setDaemon(true);
@@ -369,13 +382,17 @@ public final class NodeSession implements AutoCloseable {
     return state != null && state.owned() ? state.stateFile() : null;
   }
 
-  /** The bound address as {@code ip:port}. */
+  /** The bound addresses as {@code ip:port}, space-separated. */
   public String localAddressText() {
-    InetSocketAddress a = dht.localAddress();
-    if (a.getAddress() == null || a.getAddress().isAnyLocalAddress()) {
-      return "0.0.0.0:" + a.getPort() + " (all interfaces)";
+    List<String> out = new ArrayList<>();
+    for (InetSocketAddress a : dht.localAddresses()) {
+      String text = HostPort.format(a);
+      if (a.getAddress() != null && a.getAddress().isAnyLocalAddress()) {
+        text += a.getAddress() instanceof Inet6Address ? " (all interfaces, IPv4 and IPv6)" : " (all IPv4 interfaces)";
+      }
+      out.add(text);
     }
-    return PeerAddress.of(a).toString();
+    return String.join(" ", out);
   }
 
   /** A short status for the progress line while bootstrapping. */

@@ -10,7 +10,8 @@ import java.util.List;
  * Everything needed to start a command's node, gathered from the options (or built by {@code dht
  * demo}). Immutable.
  *
- * @param bind the local address
+ * @param binds the local addresses, one socket each; empty for the library default (both
+ *     families on port 6881 where the machine has IPv6)
  * @param nodeId the node id, or null for the saved or a random one
  * @param bootstrap contacts to join through; null for the default (saved state, else the public
  *     routers), empty for none
@@ -18,35 +19,50 @@ import java.util.List;
  * @param noState neither read nor write state
  * @param alpha lookup parallelism, or null for the library default
  * @param queryTimeout hard timeout of one query, or null for the library default
+ * @param readOnly BEP 43 read-only mode ({@code ro=1} in queries)
  */
 public record NodeSettings(
-    BindAddress bind,
+    List<BindAddress> binds,
     NodeId nodeId,
     List<InetSocketAddress> bootstrap,
     Path stateDir,
     boolean noState,
     Integer alpha,
-    Duration queryTimeout) {
+    Duration queryTimeout,
+    boolean readOnly) {
 
-  /** Copies the bootstrap list. */
+  /** Copies the lists. */
   public NodeSettings {
+    binds = List.copyOf(binds);
     bootstrap = bootstrap == null ? null : List.copyOf(bootstrap);
+  }
+
+  /** One bind address, not read-only. */
+  public NodeSettings(BindAddress bind, NodeId nodeId, List<InetSocketAddress> bootstrap, Path stateDir,
+      boolean noState, Integer alpha, Duration queryTimeout) {
+    this(List.of(bind), nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, false);
+  }
+
+  /** The first bind address (the default one when none was given). */
+  public BindAddress bind() {
+    return binds.isEmpty() ? BindAddress.defaults() : binds.get(0);
   }
 
   /** From the two option mixins (either may be null). */
   public static NodeSettings of(NodeOptions node, NetworkOptions net, Integer alpha, Duration queryTimeout) {
     return new NodeSettings(
-        node != null ? node.bind() : BindAddress.defaults(),
+        node != null ? node.binds() : List.of(),
         node != null ? node.nodeId() : null,
         net != null ? net.bootstrap() : null,
         net != null ? net.stateDir() : null,
         net != null && net.noState(),
         alpha,
-        queryTimeout);
+        queryTimeout,
+        node != null && node.readOnly());
   }
 
   /** A copy that neither reads nor writes state. */
   public NodeSettings withoutState() {
-    return new NodeSettings(bind, nodeId, bootstrap, stateDir, true, alpha, queryTimeout);
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, true, alpha, queryTimeout, readOnly);
   }
 }

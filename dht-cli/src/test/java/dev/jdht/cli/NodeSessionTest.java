@@ -63,6 +63,20 @@ class NodeSessionTest {
   }
 
   @Test
+  void repeatedBindOpensOneSocketPerFamily() {
+    NodeSettings two = new NodeSettings(
+        List.of(BindAddress.parse("127.0.39.22:0"), BindAddress.parse("[::1]:0")), null, testnet(), null, true,
+        null, null, true);
+    try (NodeSession s = NodeSession.start(two, Duration.ofSeconds(5), LOG)) {
+      assertTrue(s.dht().servesIpv4() && s.dht().servesIpv6());
+      assertEquals(2, s.dht().localAddresses().size());
+      String text = s.localAddressText();
+      assertTrue(text.startsWith("127.0.39.22:") && text.contains(" [::1]:"), text);
+      s.awaitReady(System.nanoTime() + Duration.ofSeconds(10).toNanos());
+    }
+  }
+
+  @Test
   void noStateMeansNoFile() {
     Path dir = tmp.resolve("none");
     try (NodeSession s = NodeSession.start(
