@@ -601,6 +601,15 @@ bad("nodes_not_a_string", "nodes given as a list", b"d1:rd" + ID + b"5:nodes<@>l
 bad("nodes6_26_bytes", "nodes6 holding an IPv4 node",
     b"d1:rd" + ID + b"6:nodes6<@>26:" + b"n" * 26 + RT, "'nodes6' length 26 is not a multiple of 38",
     t="aa")
+bad("nodes6_37_bytes", "BEP 32: nodes6 truncated one byte short of a node",
+    b"d1:rd" + ID + b"6:nodes6<@>37:" + b"n" * 37 + RT, "'nodes6' length 37 is not a multiple of 38",
+    t="aa")
+bad("nodes6_odd_length", "BEP 32: two IPv6 nodes and one stray byte in nodes6",
+    b"d1:rd" + ID + b"6:nodes6<@>77:" + b"n" * 77 + RT, "'nodes6' length 77 is not a multiple of 38",
+    t="aa")
+bad("nodes_38_bytes", "BEP 32: an IPv6 node (38 bytes) in the IPv4 nodes field",
+    b"d1:rd" + ID + b"5:nodes<@>38:" + b"n" * 38 + RT, "'nodes' length 38 is not a multiple of 26",
+    t="aa")
 bad("values_entry_5_bytes", "a values entry of 5 bytes",
     b"d1:rd" + ID + b"5:token2:xx6:valuesl6:axje.u<@>5:idhtne" + RT,
     "'values' entry must be 6 or 18 bytes, got 5", t="aa")

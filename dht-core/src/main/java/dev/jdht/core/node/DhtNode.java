@@ -162,7 +162,8 @@ public final class DhtNode {
    * dropped (an IPv4-mapped address in {@code nodes6}, or no node of that family running).
    */
   private void learnedOtherFamily(NodeInfo n) {
-    if (otherFamily != null && !otherFamily.closed && n.address().isIpv6() == otherFamily.ipv6) {
+    if (otherFamily != null && !otherFamily.closed && n.address().isIpv6() == otherFamily.ipv6
+        && !n.address().isIpv4Mapped()) {
       otherFamily.routing.offer(n, clock.nanos());
     } else {
       counters.droppedWrongFamily++;
