@@ -76,6 +76,14 @@ public final class Interop {
     }
   }
 
+  /** Like {@link #requireImplementations()} for a test that drives libtorrent only. */
+  public static void requireLibtorrent() {
+    if (!runs(List.of(PYTHON, "-c", "import libtorrent"))) {
+      throw new AssertionError("this interop test needs libtorrent for " + PYTHON
+          + " (Debian package python3-libtorrent). Install it with: interop/setup.sh (as root)");
+    }
+  }
+
   private static boolean runs(List<String> cmd) {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

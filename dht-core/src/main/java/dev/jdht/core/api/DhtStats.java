@@ -64,6 +64,35 @@ public record DhtStats(
     queriesOut = Map.copyOf(queriesOut);
   }
 
+  /** Stats without the BEP 32 drop counters (both 0). */
+  public DhtStats(
+      long datagramsIn,
+      long bytesIn,
+      long datagramsOut,
+      long bytesOut,
+      long sendFailures,
+      Map<String, Long> queriesIn,
+      Map<String, Long> queriesOut,
+      long responsesIn,
+      long errorsIn,
+      long errorsOut,
+      long timeouts,
+      long droppedMalformed,
+      long droppedUnknownTransaction,
+      long droppedRateLimited,
+      long handlerFailures,
+      int routingTableSize,
+      int goodNodes,
+      int inFlight,
+      int activeLookups,
+      int storedPeers,
+      int storedInfoHashes,
+      Map<String, Long> queriesAnswered) {
+    this(datagramsIn, bytesIn, datagramsOut, bytesOut, sendFailures, queriesIn, queriesOut, responsesIn, errorsIn,
+        errorsOut, timeouts, droppedMalformed, droppedUnknownTransaction, droppedRateLimited, handlerFailures,
+        routingTableSize, goodNodes, inFlight, activeLookups, storedPeers, storedInfoHashes, queriesAnswered, 0, 0);
+  }
+
   /**
    * The sum of two nodes' counters (the IPv4 and the IPv6 node of one dual-stack DHT). The peer
    * store is shared by both, so its sizes are taken from {@code this}, not added.
