@@ -20,7 +20,9 @@ public final class Reports {
 
   /**
    * The report as a JSON object: {@code queries}, {@code responses}, {@code timeouts}, {@code
-   * first_peer_ms} (null when none), {@code done_ms}, {@code distinct_peers}, {@code timed_out}.
+   * first_peer_ms} (null when none), {@code done_ms}, {@code distinct_peers}, {@code timed_out}; on a
+   * dual-stack node also {@code by_family}: {@code {"IPv4": {...}, "IPv6": {...}}}, the same keys for
+   * each family's lookup.
    */
   public static ObjectNode json(LookupReport r, boolean timedOut) {
     ObjectNode o = Json.object();
@@ -36,6 +38,10 @@ public final class Reports {
     o.put("done_ms", Durations.millis(r.timeToDone()));
     o.put("distinct_peers", r.distinctPeers());
     o.put("timed_out", timedOut);
+    if (!r.byFamily().isEmpty()) {
+      ObjectNode families = o.putObject("by_family");
+      new java.util.TreeMap<>(r.byFamily()).forEach((family, fr) -> families.set(family, json(fr, fr.timedOut())));
+    }
     return o;
   }
 

@@ -119,4 +119,22 @@ class CliHelpersTest {
     assertEquals(List.of("dht: Unmatched argument at index 0: 'pers'; did you mean 'peers'? (see 'dht --help')"),
         r.errLines());
   }
+
+  @Test
+  void dualStackReportsCarryEachFamily() {
+    dev.jdht.krpc.wire.NodeId t = dev.jdht.krpc.wire.NodeId.fromHex("c9e15763f722f23e98a29decdfae341b98d53056");
+    dev.jdht.core.api.LookupReport v4 = new dev.jdht.core.api.LookupReport(t, 10, 8, 2, null,
+        java.time.Duration.ofMillis(100), java.util.Set.of(dev.jdht.krpc.wire.PeerAddress.parse("1.2.3.4:5")),
+        java.util.List.of(), false);
+    dev.jdht.core.api.LookupReport v6 = new dev.jdht.core.api.LookupReport(t, 5, 5, 0, null,
+        java.time.Duration.ofMillis(300), java.util.Set.of(dev.jdht.krpc.wire.PeerAddress.parse("1.2.3.4:5"),
+            dev.jdht.krpc.wire.PeerAddress.parse("[2001:db8::1]:5")), java.util.List.of(), false);
+    com.fasterxml.jackson.databind.JsonNode j = Reports.json(dev.jdht.core.api.LookupReport.merge(v4, v6), false);
+    assertEquals(15, j.get("queries").asInt());
+    assertEquals(2, j.get("distinct_peers").asInt(), "a peer found by both families counts once");
+    assertEquals(300.0, j.get("done_ms").asDouble());
+    assertEquals(10, j.get("by_family").get("IPv4").get("queries").asInt());
+    assertEquals(2, j.get("by_family").get("IPv6").get("distinct_peers").asInt());
+    assertEquals(null, Reports.json(v4, false).get("by_family"));
+  }
 }
