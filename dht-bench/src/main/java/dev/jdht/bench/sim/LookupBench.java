@@ -74,14 +74,15 @@ public final class LookupBench {
     LookupConfig d = LookupConfig.defaults();
     List<Setting> settings =
         List.of(
+            new Setting("before: alpha 3, silent nodes block done", d.withSilentBlocksDone(true)),
             new Setting("alpha 1", d.withAlpha(1)),
             new Setting("alpha 2", d.withAlpha(2)),
             new Setting("alpha 3 (default)", d),
             new Setting("alpha 4", d.withAlpha(4)),
+            new Setting("alpha 5", d.withAlpha(5)),
             new Setting("alpha 8", d.withAlpha(8)),
-            new Setting("alpha 3, soft timeout off", d.withTimeouts(2_000 * MS, 2_000 * MS, 2_000 * MS)),
-            new Setting("alpha 3, soft timeout 100-500 ms", d.withTimeouts(2_000 * MS, 100 * MS, 500 * MS)),
-            new Setting("alpha 3, hard timeout 1 s", d.withTimeouts(1_000 * MS, 250 * MS, 500 * MS)));
+            new Setting("alpha 3, soft timeout 150 ms-1 s", d.withTimeouts(2_000 * MS, 150 * MS, 1_000 * MS)),
+            new Setting("alpha 3, soft timeout off", d.withTimeouts(2_000 * MS, 2_000 * MS, 2_000 * MS)));
     List<Row> rows = new ArrayList<>();
     for (Setting s : settings) {
       rows.add(run(s, nodes, dead, loss, lookups, seed));

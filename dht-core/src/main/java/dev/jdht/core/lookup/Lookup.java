@@ -33,10 +33,14 @@ import java.util.function.Predicate;
  * stops counting against alpha and stops counting as viable, but stays in flight: a late answer is
  * still used. Hard timeouts are the caller's job ({@link #onFailure}).
  *
- * <p>Done when the K closest candidates have all Responded and nothing closer is Pending or in
- * flight; or when no candidate is Pending and nothing is in flight; or when {@code maxQueries}
- * queries were sent and nothing closer than the K-th responder is still in flight (Pending ones
- * can no longer be queried then). Never "after any K responses".
+ * <p>Done when the K closest candidates have all Responded and nothing closer is Pending or
+ * actively in flight; or when no candidate is Pending and nothing is actively in flight; or when
+ * {@code maxQueries} queries were sent and nothing closer than the K-th responder is still actively
+ * in flight (Pending ones can no longer be queried then). Never "after any K responses". A query
+ * past its soft timeout is not active: that node is presumed silent and no longer blocks
+ * completion (the next closest candidate is queried in its place), but its answer is still used if
+ * it arrives before the lookup is done. {@link LookupConfig#silentBlocksDone} restores the previous
+ * rule, where it blocked completion until its hard timeout.
  *
  * <p>Node id changes: if a node answers with an id other than the one we had for it, the answer
  * is taken under the reported id only when that id is sane: not our own id, accepted by the
@@ -536,7 +540,10 @@ public final class Lookup {
           }
         }
         case QUERYING -> {
-          return false;
+          if (!c.softExpired || config.silentBlocksDone()) {
+            return false;
+          }
+          // presumed silent: as if absent, the candidates behind it decide
         }
         case PENDING -> {
           if (!exhausted) {
@@ -546,7 +553,7 @@ public final class Lookup {
         default -> throw new AssertionError(c.state);
       }
     }
-    // no Pending (or no query budget left) and nothing in flight: in-flight nodes are never evicted
-    return inFlight.isEmpty();
+    // no Pending (or no query budget left) and nothing (actively) in flight
+    return config.silentBlocksDone() ? inFlight.isEmpty() : active == 0;
   }
 }

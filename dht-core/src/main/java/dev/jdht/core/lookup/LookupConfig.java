@@ -11,6 +11,10 @@ package dev.jdht.core.lookup;
  * @param softTimeoutFloorNanos lower clamp of the adaptive soft timeout
  * @param softTimeoutCapNanos upper clamp of the adaptive soft timeout (also its value without RTT
  *     samples)
+ * @param silentBlocksDone the previous completion rule, kept for comparison in benchmarks: a query
+ *     past its soft timeout still blocks completion until it is answered or hard-timed-out. The
+ *     default (false) treats such a node as silent: the next closest candidate takes its place,
+ *     and a late answer is still used if it arrives before the lookup is done
  */
 public record LookupConfig(
     int alpha,
@@ -19,9 +23,22 @@ public record LookupConfig(
     int maxQueries,
     long hardTimeoutNanos,
     long softTimeoutFloorNanos,
-    long softTimeoutCapNanos) {
+    long softTimeoutCapNanos,
+    boolean silentBlocksDone) {
 
   private static final long MS = 1_000_000L;
+
+  /** The current completion rule: a node past its soft timeout no longer blocks completion. */
+  public LookupConfig(
+      int alpha,
+      int k,
+      int maxCandidates,
+      int maxQueries,
+      long hardTimeoutNanos,
+      long softTimeoutFloorNanos,
+      long softTimeoutCapNanos) {
+    this(alpha, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, false);
+  }
 
   /** Validates the ranges. */
   public LookupConfig {
@@ -53,26 +70,31 @@ public record LookupConfig(
 
   /** A copy with another alpha. */
   public LookupConfig withAlpha(int a) {
-    return new LookupConfig(a, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos);
+    return new LookupConfig(a, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone);
   }
 
   /** A copy with another k. */
   public LookupConfig withK(int kk) {
-    return new LookupConfig(alpha, kk, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos);
+    return new LookupConfig(alpha, kk, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone);
   }
 
   /** A copy with another candidate bound. */
   public LookupConfig withMaxCandidates(int m) {
-    return new LookupConfig(alpha, k, m, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos);
+    return new LookupConfig(alpha, k, m, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone);
   }
 
   /** A copy with another query cap. */
   public LookupConfig withMaxQueries(int m) {
-    return new LookupConfig(alpha, k, maxCandidates, m, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos);
+    return new LookupConfig(alpha, k, maxCandidates, m, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone);
+  }
+
+  /** A copy with the previous completion rule on or off (see {@link #silentBlocksDone}). */
+  public LookupConfig withSilentBlocksDone(boolean b) {
+    return new LookupConfig(alpha, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, b);
   }
 
   /** A copy with other timeouts. */
   public LookupConfig withTimeouts(long hard, long softFloor, long softCap) {
-    return new LookupConfig(alpha, k, maxCandidates, maxQueries, hard, softFloor, softCap);
+    return new LookupConfig(alpha, k, maxCandidates, maxQueries, hard, softFloor, softCap, silentBlocksDone);
   }
 }

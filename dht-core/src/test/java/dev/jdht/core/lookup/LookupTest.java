@@ -112,8 +112,48 @@ class LookupTest {
   }
 
   @Test
-  void aCloserQueryStillInFlightBlocksCompletion() {
+  void silentNodesPastTheirSoftTimeoutNoLongerBlockCompletion() {
     Lookup l = findNode();
+    List<NodeInfo> sent = new ArrayList<>(l.start(range(1, 12), 0));
+    assertEquals(nodes(1, 2, 3), sent);
+    // d1..d3 never answer: at their soft timeout they are presumed silent, d4..d6 take their slots
+    Deque<NodeInfo> queue = new ArrayDeque<>(l.onTick(1000 * MS));
+    assertEquals(nodes(4, 5, 6), new ArrayList<>(queue));
+    sent.addAll(queue);
+    while (!queue.isEmpty() && !l.isDone()) {
+      NodeInfo n = queue.poll();
+      List<NodeInfo> next = l.onResponse(n, nodesResponse(n, List.of()), 1100 * MS);
+      sent.addAll(next);
+      queue.addAll(next);
+    }
+    assertTrue(l.isDone(), "the 8 closest live nodes answered; d1..d3 do not hold it up");
+    assertEquals(1100 * MS, l.result().doneAt(), "done long before the hard timeout");
+    assertEquals(idsOf(range(4, 12)), ids(l.result().closest()));
+    assertEquals(3, l.inFlight().size(), "still in flight, for the caller to release");
+    assertEquals(List.of(), l.onFailure(node(1), 2000 * MS));
+    assertEquals(idsOf(range(4, 12)), ids(l.result().closest()), "the result is final");
+  }
+
+  @Test
+  void aLateAnswerBeforeDoneStillCounts() {
+    Lookup l = findNode();
+    l.start(range(1, 12), 0);
+    Deque<NodeInfo> queue = new ArrayDeque<>(l.onTick(1000 * MS));
+    // d2 answers late, while d4..d6 are in flight: it is a responder like any other
+    queue.addAll(l.onResponse(node(2), nodesResponse(node(2), List.of()), 1050 * MS));
+    while (!queue.isEmpty() && !l.isDone()) {
+      NodeInfo n = queue.poll();
+      queue.addAll(l.onResponse(n, nodesResponse(n, List.of()), 1100 * MS));
+    }
+    assertTrue(l.isDone());
+    List<NodeId> expected = new ArrayList<>(idsOf(nodes(2)));
+    expected.addAll(idsOf(range(4, 11)));
+    assertEquals(expected, ids(l.result().closest()));
+  }
+
+  @Test
+  void previousRuleACloserQueryStillInFlightBlocksCompletion() {
+    Lookup l = lookup(LookupKind.FIND_NODE, LookupConfig.defaults().withSilentBlocksDone(true));
     List<NodeInfo> sent = new ArrayList<>(l.start(range(1, 12), 0));
     assertEquals(nodes(1, 2, 3), sent);
     // d1..d3 are slow: their soft timeouts free the slots for d4..d6
