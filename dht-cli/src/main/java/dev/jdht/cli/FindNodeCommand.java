@@ -59,7 +59,7 @@ public final class FindNodeCommand implements Callable<Integer> {
       names = "--alpha",
       paramLabel = "N",
       converter = Converters.Alpha.class,
-      description = "Queries in flight at once, 1..64 (default: 3).")
+      description = "Queries in flight at once, 1..64 (default: 5).")
   private Integer alpha;
 
   @Mixin private NodeOptions node;

@@ -75,7 +75,7 @@ public final class PeersCommand implements java.util.concurrent.Callable<Integer
       names = "--alpha",
       paramLabel = "N",
       converter = Converters.Alpha.class,
-      description = "Queries in flight at once during the lookup, 1..64 (default: 3).")
+      description = "Queries in flight at once during the lookup, 1..64 (default: 5).")
   private Integer alpha;
 
   @Mixin private NodeOptions node;

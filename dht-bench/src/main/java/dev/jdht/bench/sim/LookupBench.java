@@ -1,5 +1,6 @@
 package dev.jdht.bench.sim;
 
+import dev.jdht.core.lookup.ClosestNode;
 import dev.jdht.core.lookup.LookupConfig;
 import dev.jdht.core.lookup.LookupResult;
 import dev.jdht.core.node.AnnounceResult;
@@ -12,9 +13,11 @@ import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.PeerAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +50,7 @@ public final class LookupBench {
       long[] queries,
       long[] timeouts,
       int found,
+      double overlap,
       int lookups,
       double buildSeconds,
       double runSeconds,
@@ -72,17 +76,19 @@ public final class LookupBench {
       }
     }
     LookupConfig d = LookupConfig.defaults();
+    LookupConfig previous = new LookupConfig(3, 8, 128, 256, 2_000 * MS, 250 * MS, 1_000 * MS);
     List<Setting> settings =
         List.of(
-            new Setting("before: alpha 3, silent nodes block done", d.withSilentBlocksDone(true)),
+            new Setting("before: alpha 3, soft 250 ms-1 s, silent nodes block done", previous.withSilentBlocksDone(true)),
+            new Setting("alpha 3, soft 250 ms-1 s (new completion rule only)", previous),
             new Setting("alpha 1", d.withAlpha(1)),
-            new Setting("alpha 2", d.withAlpha(2)),
-            new Setting("alpha 3 (default)", d),
+            new Setting("alpha 3", d.withAlpha(3)),
             new Setting("alpha 4", d.withAlpha(4)),
-            new Setting("alpha 5", d.withAlpha(5)),
+            new Setting("alpha 5, soft 150 ms-1 s (default)", d),
             new Setting("alpha 8", d.withAlpha(8)),
-            new Setting("alpha 3, soft timeout 150 ms-1 s", d.withTimeouts(2_000 * MS, 150 * MS, 1_000 * MS)),
-            new Setting("alpha 3, soft timeout off", d.withTimeouts(2_000 * MS, 2_000 * MS, 2_000 * MS)));
+            new Setting("alpha 5, soft 100 ms-1 s", d.withTimeouts(2_000 * MS, 100 * MS, 1_000 * MS)),
+            new Setting("alpha 5, soft 250 ms-1 s", d.withTimeouts(2_000 * MS, 250 * MS, 1_000 * MS)),
+            new Setting("alpha 5, soft timeout off", d.withTimeouts(2_000 * MS, 2_000 * MS, 2_000 * MS)));
     List<Row> rows = new ArrayList<>();
     for (Setting s : settings) {
       rows.add(run(s, nodes, dead, loss, lookups, seed));
@@ -139,6 +145,7 @@ public final class LookupBench {
     long[] queries = new long[lookups];
     long[] timeouts = new long[lookups];
     int found = 0;
+    long overlap = 0;
     for (int i = 0; i < lookups; i++) {
       LookupResult res = results[i];
       PeerAddress expected = announcers.get(i % announcers.size()).address();
@@ -147,8 +154,16 @@ public final class LookupBench {
       done[i] = res.durationNanos();
       queries[i] = res.queriesSent();
       timeouts[i] = res.timeouts();
+      SimNode asker = clients.get(i % clients.size());
+      Set<NodeId> truth = new HashSet<>();
+      for (SimNode n : net.closestOnline(infoHashes[i], 8, n -> n != asker)) {
+        truth.add(n.id());
+      }
+      for (ClosestNode cn : res.closest()) {
+        overlap += truth.contains(cn.node().id()) ? 1 : 0;
+      }
     }
-    return new Row(setting, firstPeer, done, queries, timeouts, found, lookups, (t1 - t0) / 1e9, (t3 - t2) / 1e9, heapMb);
+    return new Row(setting, firstPeer, done, queries, timeouts, found, overlap / (double) lookups, lookups, (t1 - t0) / 1e9, (t3 - t2) / 1e9, heapMb);
   }
 
   /** Nearest-rank percentile; Long.MAX_VALUE entries (no peer) sort last. */
@@ -169,12 +184,12 @@ public final class LookupBench {
         "%,d nodes (%.0f%% dead), per-link lognormal latency (median RTT 80 ms), %.0f%% loss, %d get_peers lookups per setting, seed %d%n%n",
         nodes, dead * 100, loss * 100, lookups, seed);
     System.out.println(
-        "| setting | first peer p50 (ms) | first peer p95 (ms) | done p50 (ms) | done p95 (ms) | queries p50 | queries p95 | timeouts p50 | found peer | wall s (build + run) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        "| setting | first peer p50 (ms) | first peer p95 (ms) | done p50 (ms) | done p95 (ms) | queries p50 | queries p95 | timeouts p50 | found peer | true closest found (of 8) | wall s (build + run) |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Row r : rows) {
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %s | %s | %s | %d | %d | %d | %d/%d | %.1f + %.1f |%n",
+          "| %s | %s | %s | %s | %s | %d | %d | %d | %d/%d | %.2f | %.1f + %.1f |%n",
           r.setting().name(),
           ms(percentile(r.firstPeer(), 0.5)),
           ms(percentile(r.firstPeer(), 0.95)),
@@ -185,6 +200,7 @@ public final class LookupBench {
           percentile(r.timeouts(), 0.5),
           r.found(),
           r.lookups(),
+          r.overlap(),
           r.buildSeconds(),
           r.runSeconds());
     }

@@ -360,7 +360,7 @@ public final class Dht implements AutoCloseable {
    *
    * <p>Defaults: bind [::]:6881 (both families on one socket) where the machine has IPv6, else
    * 0.0.0.0:6881, a random node id (or the saved one), no state file, the
-   * public bootstrap routers, alpha 3, lookup hard timeout 2 s, ready timeout 30 s, martian
+   * public bootstrap routers, alpha 5, lookup hard timeout 2 s, ready timeout 30 s, martian
    * addresses filtered.
    */
   public static final class Builder {

@@ -13,7 +13,8 @@ package dev.jdht.core.lookup;
  *     samples)
  * @param silentBlocksDone the previous completion rule, kept for comparison in benchmarks: a query
  *     past its soft timeout still blocks completion until it is answered or hard-timed-out. The
- *     default (false) treats such a node as silent: the next closest candidate takes its place,
+ *     default (false) presumes such a node silent 1.25 soft timeouts after sending: the next
+ *     closest candidate takes its place,
  *     and a late answer is still used if it arrives before the lookup is done
  */
 public record LookupConfig(
@@ -57,9 +58,9 @@ public record LookupConfig(
     }
   }
 
-  /** alpha 3, k 8, 128 candidates, 256 queries, hard 2 s, soft timeout in [250 ms, 1 s]. */
+  /** alpha 5, k 8, 128 candidates, 256 queries, hard 2 s, soft timeout in [100 ms, 1 s] (see docs/bench-lookup.md). */
   public static LookupConfig defaults() {
-    return new LookupConfig(3, 8, 128, 256, 2_000 * MS, 250 * MS, 1_000 * MS);
+    return new LookupConfig(5, 8, 128, 256, 2_000 * MS, 100 * MS, 1_000 * MS);
   }
 
   /** The soft timeout for a query sent now: the p90 RTT clamped to [floor, cap]. */

@@ -34,6 +34,8 @@ import java.util.function.Consumer;
  */
 final class Lookups {
   private static final int K = RoutingTable.K;
+  /** How long a query parked for a full in-flight table waits before it is tried again. */
+  private static final long UNPARK_NANOS = 10_000_000L;
 
   private final NodeId id;
   private final NodeConfig config;
@@ -132,7 +134,10 @@ final class Lookups {
     private final LookupObserver observer;
     private final LookupKind kind;
     private final ArrayDeque<NodeInfo> toSend = new ArrayDeque<>();
+    /** Queries waiting for room in the node's full in-flight table (bounded by the lookup's own). */
+    private final ArrayDeque<NodeInfo> parked = new ArrayDeque<>();
     private TimerQueue.Timer tick;
+    private TimerQueue.Timer unpark;
     private boolean finished;
     private boolean stepping;
 
@@ -161,7 +166,11 @@ final class Lookups {
       routing.offer(node, clock.nanos());
     }
 
-    /** Sends the queries the lookup asked for; a query that cannot be sent fails at once. */
+    /**
+     * Sends the queries the lookup asked for. When the node's in-flight table is full a query
+     * waits (retried every {@link #UNPARK_NANOS}) instead of failing: many concurrent lookups then
+     * slow down rather than lose candidates; one that cannot be sent for another reason fails.
+     */
     private void step(List<NodeInfo> next) {
       toSend.addAll(next);
       if (stepping) {
@@ -171,7 +180,9 @@ final class Lookups {
       try {
         while (!toSend.isEmpty() && !finished) {
           NodeInfo n = toSend.poll();
-          if (!sendTo(n)) {
+          if (!parked.isEmpty() || rpc.isFull()) {
+            park(n);
+          } else if (!sendTo(n)) {
             toSend.addAll(lookup.onFailure(n, clock.nanos()));
           }
         }
@@ -179,6 +190,23 @@ final class Lookups {
         stepping = false;
       }
       after();
+    }
+
+    private void park(NodeInfo n) {
+      parked.add(n);
+      if (unpark == null) {
+        unpark =
+            timers.schedule(
+                clock.nanos() + UNPARK_NANOS,
+                () -> {
+                  unpark = null;
+                  if (!finished) {
+                    List<NodeInfo> again = new ArrayList<>(parked);
+                    parked.clear();
+                    step(again);
+                  }
+                });
+      }
     }
 
     private boolean sendTo(NodeInfo n) {
@@ -261,6 +289,10 @@ final class Lookups {
       if (tick != null) {
         tick.cancel();
       }
+      if (unpark != null) {
+        unpark.cancel();
+      }
+      parked.clear();
       running.remove(this);
       telemetry.onLookupDone(lookup.result());
       if (observer != null) {

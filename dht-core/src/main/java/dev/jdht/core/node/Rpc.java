@@ -63,6 +63,11 @@ final class Rpc {
     return transactions.size();
   }
 
+  /** True when no further query can be registered until one finishes (the node is open). */
+  boolean isFull() {
+    return !closed && transactions.isFull();
+  }
+
   /** The transaction that {@code t} from {@code from} answers (removed from the table), or null. */
   Transaction<QueryCallback> complete(TransactionId t, PeerAddress from) {
     return transactions.complete(t, from);

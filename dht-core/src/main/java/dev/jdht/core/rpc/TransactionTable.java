@@ -64,6 +64,11 @@ public final class TransactionTable<T> {
     this.inFlight = new HashMap<>(Math.min(capacity, 1 << 16) * 2);
   }
 
+  /** True when {@link #register} would return null for want of room. */
+  public boolean isFull() {
+    return inFlight.size() >= capacity;
+  }
+
   /**
    * Registers a query without a known send time ({@link Transaction#sentAt()} is {@link
    * Transaction#UNKNOWN_TIME}); prefer {@link #register(String, PeerAddress, long, long, Object)}

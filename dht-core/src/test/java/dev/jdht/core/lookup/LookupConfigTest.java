@@ -11,7 +11,7 @@ class LookupConfigTest {
   @Test
   void defaults() {
     LookupConfig c = LookupConfig.defaults();
-    assertEquals(new LookupConfig(3, 8, 128, 256, 2000 * MS, 250 * MS, 1000 * MS), c);
+    assertEquals(new LookupConfig(5, 8, 128, 256, 2000 * MS, 100 * MS, 1000 * MS), c);
   }
 
   @Test

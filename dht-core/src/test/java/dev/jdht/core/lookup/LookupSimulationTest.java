@@ -247,6 +247,7 @@ class LookupSimulationTest {
         start = topo.nodes.get(rnd.nextInt(N));
       } while (start.dead);
       List<NodeInfo> seeds = topo.closestKnown(start, target, K);
+      SimNode asker = start;
 
       Fixtures.Recorder rec = new Fixtures.Recorder();
       Lookup lookup = new Lookup(kind, target, config, rtt, rec, start.info.id(), null);
@@ -267,6 +268,7 @@ class LookupSimulationTest {
       List<NodeInfo> bestSeen = driver.contacts.stream()
           .filter(c -> !topo.byAddress.get(c.address()).dead && !driver.lostQueries.contains(c.address()))
           .filter(c -> !silent.contains(c.address()))
+          .filter(c -> !c.id().equals(asker.info.id())) // a lookup never queries its own node
           .sorted((a, b) -> target.compareDistance(a.id(), b.id()))
           .limit(K)
           .toList();
@@ -274,8 +276,9 @@ class LookupSimulationTest {
 
       // global truth: the true K closest live nodes (a node whose query was lost looks failed to any
       // lookup, so it is not expected)
-      List<NodeInfo> truth = topo.trueClosestLive(target, K + driver.lostQueries.size()).stream()
+      List<NodeInfo> truth = topo.trueClosestLive(target, K + 1 + driver.lostQueries.size()).stream()
           .filter(n -> !driver.lostQueries.contains(n.info.address()))
+          .filter(n -> n != asker)
           .limit(K)
           .map(n -> n.info)
           .toList();

@@ -32,6 +32,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LookupTest {
+  /** The scripted scenarios assume alpha 3 and a soft timeout in [250 ms, 1 s]. */
+  private static final LookupConfig BASE = new LookupConfig(3, 8, 128, 256, 2000 * MS, 250 * MS, 1000 * MS);
   private final RttEstimator rtt = new RttEstimator(256);
   private final Fixtures.Recorder rec = new Fixtures.Recorder();
 
@@ -40,7 +42,7 @@ class LookupTest {
   }
 
   private Lookup findNode() {
-    return lookup(LookupKind.FIND_NODE, LookupConfig.defaults());
+    return lookup(LookupKind.FIND_NODE, BASE);
   }
 
   private static byte[] tok(String s) {
@@ -65,7 +67,7 @@ class LookupTest {
   @Test
   void onlyJunkSeedsAlsoFinishAtOnce() {
     NodeId self = id(7);
-    Lookup l = new Lookup(LookupKind.GET_PEERS, TARGET, LookupConfig.defaults(), rtt, rec, self, null);
+    Lookup l = new Lookup(LookupKind.GET_PEERS, TARGET, BASE, rtt, rec, self, null);
     List<NodeInfo> seeds = List.of(new NodeInfo(id(5), addr(5, 0)), new NodeInfo(self, addr(9, 6881)));
     assertEquals(List.of(), l.start(seeds, 0));
     assertTrue(l.isDone());
@@ -90,7 +92,7 @@ class LookupTest {
 
   @Test
   void eightFarResponsesDoNotFinishWhileCloserNodesArePending() {
-    Lookup l = lookup(LookupKind.FIND_NODE, LookupConfig.defaults().withAlpha(8));
+    Lookup l = lookup(LookupKind.FIND_NODE, BASE.withAlpha(8));
     List<NodeInfo> sent = new ArrayList<>(l.start(range(1000, 1008), 0));
     assertEquals(range(1000, 1008), sent);
     // the first far node knows the 8 truly close ones
@@ -126,8 +128,11 @@ class LookupTest {
       sent.addAll(next);
       queue.addAll(next);
     }
-    assertTrue(l.isDone(), "the 8 closest live nodes answered; d1..d3 do not hold it up");
-    assertEquals(1100 * MS, l.result().doneAt(), "done long before the hard timeout");
+    assertFalse(l.isDone(), "d1..d3 are not yet presumed silent");
+    assertEquals(1250 * MS, l.nextDeadline(), "1.25 soft timeouts after sending");
+    assertEquals(List.of(), l.onTick(1250 * MS));
+    assertTrue(l.isDone(), "the 8 closest live nodes answered; d1..d3 no longer hold it up");
+    assertEquals(1250 * MS, l.result().doneAt(), "done before the hard timeout");
     assertEquals(idsOf(range(4, 12)), ids(l.result().closest()));
     assertEquals(3, l.inFlight().size(), "still in flight, for the caller to release");
     assertEquals(List.of(), l.onFailure(node(1), 2000 * MS));
@@ -145,6 +150,7 @@ class LookupTest {
       NodeInfo n = queue.poll();
       queue.addAll(l.onResponse(n, nodesResponse(n, List.of()), 1100 * MS));
     }
+    l.onTick(1500 * MS);
     assertTrue(l.isDone());
     List<NodeId> expected = new ArrayList<>(idsOf(nodes(2)));
     expected.addAll(idsOf(range(4, 11)));
@@ -153,7 +159,7 @@ class LookupTest {
 
   @Test
   void previousRuleACloserQueryStillInFlightBlocksCompletion() {
-    Lookup l = lookup(LookupKind.FIND_NODE, LookupConfig.defaults().withSilentBlocksDone(true));
+    Lookup l = lookup(LookupKind.FIND_NODE, BASE.withSilentBlocksDone(true));
     List<NodeInfo> sent = new ArrayList<>(l.start(range(1, 12), 0));
     assertEquals(nodes(1, 2, 3), sent);
     // d1..d3 are slow: their soft timeouts free the slots for d4..d6
@@ -190,7 +196,9 @@ class LookupTest {
     assertEquals(3, l.result().softTimeouts());
     assertEquals(2, l.activeQueries());
     assertEquals(5, l.inFlight().size());
-    assertEquals(2000 * MS, l.nextDeadline(), "expired queries no longer set a deadline");
+    assertEquals(1250 * MS, l.nextDeadline(), "expired queries free their slot; 1.25 x soft after sending they are presumed silent");
+    assertEquals(List.of(), l.onTick(1250 * MS));
+    assertEquals(2000 * MS, l.nextDeadline(), "silent queries no longer set a deadline; d13, d14 soft-expire at 2 s");
     // the late answer is processed: counted, RTT recorded, its node queried
     assertEquals(nodes(1), l.onResponse(node(10), nodesResponse(node(10), nodes(1)), 1500 * MS));
     assertEquals(1, l.result().responses());
@@ -204,7 +212,7 @@ class LookupTest {
 
   @Test
   void softTimeoutAdaptsToMeasuredRtt() {
-    LookupConfig c = LookupConfig.defaults();
+    LookupConfig c = BASE;
     assertEquals(1000 * MS, c.softTimeoutNanos(rtt));
     for (int i = 0; i < 10; i++) {
       rtt.add(40 * MS);
@@ -241,7 +249,7 @@ class LookupTest {
 
   @Test
   void maxQueriesCapsTheLookup() {
-    Lookup l = lookup(LookupKind.FIND_NODE, LookupConfig.defaults().withMaxQueries(5));
+    Lookup l = lookup(LookupKind.FIND_NODE, BASE.withMaxQueries(5));
     Deque<NodeInfo> inFlight = new ArrayDeque<>(l.start(nodes(1000), 0));
     long now = 0;
     int sent = 1;
@@ -272,7 +280,7 @@ class LookupTest {
 
   @Test
   void candidateSetIsBoundedAndKeepsInFlightAndClosestResponders() {
-    Lookup l = lookup(LookupKind.FIND_NODE, LookupConfig.defaults().withMaxCandidates(10));
+    Lookup l = lookup(LookupKind.FIND_NODE, BASE.withMaxCandidates(10));
     assertEquals(nodes(1000), l.start(nodes(1000), 0));
     assertEquals(nodes(100, 101, 102), l.onResponse(node(1000), nodesResponse(node(1000), range(100, 150)), MS));
     assertEquals(10, l.candidateCount());
@@ -291,7 +299,7 @@ class LookupTest {
 
   @Test
   void peersAreDeduplicatedAndStreamedOnceAndTokensKept() {
-    Lookup l = lookup(LookupKind.GET_PEERS, LookupConfig.defaults());
+    Lookup l = lookup(LookupKind.GET_PEERS, BASE);
     assertEquals(nodes(10, 11, 12), l.start(nodes(10, 11, 12), 0));
     PeerAddress zeroPort = PeerAddress.of(new byte[] {1, 2, 3, 4}, 0);
     l.onResponse(node(10), response(id(10), null, List.of(peer(1), peer(2), peer(2), zeroPort), tok("aa")), 5 * MS);
@@ -326,7 +334,7 @@ class LookupTest {
   @Test
   void junkAndDuplicateContactsAreIgnored() {
     NodeId self = id(7);
-    Lookup l = new Lookup(LookupKind.FIND_NODE, TARGET, LookupConfig.defaults(), rtt, rec, self,
+    Lookup l = new Lookup(LookupKind.FIND_NODE, TARGET, BASE, rtt, rec, self,
         n -> (n.address().ipv4Int() & 0xff) != 99);
     List<NodeInfo> seeds = List.of(node(20), new NodeInfo(id(5), addr(5, 0)), new NodeInfo(self, addr(8, 6881)), node(99));
     assertEquals(nodes(20), l.start(seeds, 0));
@@ -351,7 +359,7 @@ class LookupTest {
   @Test
   void aChangedIdIsAcceptedOnlyWhenSane() {
     NodeId self = id(9);
-    Lookup l = new Lookup(LookupKind.GET_PEERS, TARGET, LookupConfig.defaults(), rtt, rec, self, null);
+    Lookup l = new Lookup(LookupKind.GET_PEERS, TARGET, BASE, rtt, rec, self, null);
     assertEquals(nodes(10, 11, 12), l.start(nodes(10, 11, 12), 0));
     // d10 now says it is id 3: fine, re-sorted under its new id
     l.onResponse(node(10), response(id(3), null, null, tok("t3")), MS);

@@ -12,9 +12,11 @@ import dev.jdht.core.lookup.ClosestNode;
 import dev.jdht.core.lookup.LookupResult;
 import dev.jdht.core.node.AnnounceResult;
 import dev.jdht.core.node.LookupObserver;
+import dev.jdht.core.node.NodeConfig;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.PeerAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,9 +62,68 @@ class SimulatedNetworkTest {
     return expected;
   }
 
+  /**
+   * Lookups that wait for every node in flight (until it answers or hard-times-out): the tests
+   * that demand exactly the true K closest use it. Under the default rule a live node slower than
+   * its presumed-silent deadline may be left out; {@link
+   * #theDefaultRuleFinishesSoonerAndMissesOnlyRareSlowNodes} measures that trade.
+   */
+  private static SimConfig.Builder exhaustive(long seed) {
+    NodeConfig d = SimConfig.defaultNodeConfig();
+    return SimConfig.builder(seed)
+        .nodeConfig(d.toBuilder().lookup(d.lookup().withSilentBlocksDone(true)).build());
+  }
+
+  @Test
+  void theDefaultRuleFinishesSoonerAndMissesOnlyRareSlowNodes() {
+    int[] overlapBefore = new int[1];
+    long[] exhaustiveDone = runDeadNodeLookups(exhaustive(12), overlapBefore);
+    int[] overlap = new int[1];
+    long[] defaultDone = runDeadNodeLookups(SimConfig.builder(12), overlap);
+    Arrays.sort(exhaustiveDone);
+    Arrays.sort(defaultDone);
+    long medianBefore = exhaustiveDone[exhaustiveDone.length / 2];
+    long medianAfter = defaultDone[defaultDone.length / 2];
+    // virtual time, deterministic for the seed: a dead node among the closest costs the hard
+    // timeout under the exhaustive rule, about 1.5 soft timeouts under the default one
+    assertTrue(medianBefore >= 2 * SECOND, "exhaustive median " + medianBefore);
+    assertTrue(medianAfter < medianBefore / 2, "default median " + medianAfter + " vs " + medianBefore);
+    // 30 lookups x 8 closest: neither rule always reaches all of the true closest (a dead node can
+    // hide part of a neighbourhood); presuming slow nodes silent may cost a few more, not many
+    assertTrue(overlapBefore[0] >= 30 * 8 * 9 / 10, overlapBefore[0] + " of 240 true closest found (exhaustive)");
+    assertTrue(overlap[0] >= overlapBefore[0] - 8, overlap[0] + " vs " + overlapBefore[0] + " of 240 true closest found");
+  }
+
+  /**
+   * 30 get_peers lookups on 3,000 nodes with 20% dead; every announced peer must be found. Returns
+   * the durations; adds the number of true-closest nodes found to {@code overlap[0]} if given.
+   */
+  private static long[] runDeadNodeLookups(SimConfig.Builder config, int[] overlap) {
+    SimulatedNetwork net = new SimulatedNetwork(config.deadFraction(0.2).build());
+    net.buildPreseeded(3_000);
+    Random r = new Random(12);
+    long[] done = new long[30];
+    for (int i = 0; i < 30; i++) {
+      NodeId ih = NodeId.random(r);
+      Set<PeerAddress> expected = announceFrom(net, ih, net.randomOnline(2, null));
+      SimNode asker = net.randomOnline();
+      net.findNode(asker, NodeId.random(r)); // warms the asker's RTT estimate
+      LookupResult res = net.getPeers(asker, ih);
+      assertEquals(expected, res.peers(), "peers of " + ih + " seen from " + asker);
+      done[i] = res.durationNanos();
+      if (overlap != null) {
+        Set<NodeId> truth = new HashSet<>(trueClosest(net, ih, asker));
+        for (NodeId id : ids(res)) {
+          overlap[0] += truth.contains(id) ? 1 : 0;
+        }
+      }
+    }
+    return done;
+  }
+
   @Test
   void lookupsOnFiveThousandNodesFindTheTrueClosestAndEveryAnnouncedPeer() {
-    SimulatedNetwork net = new SimulatedNetwork(SimConfig.builder(1).build());
+    SimulatedNetwork net = new SimulatedNetwork(exhaustive(1).build());
     net.buildPreseeded(5_000);
     Random r = new Random(11);
 
@@ -110,7 +171,7 @@ class SimulatedNetworkTest {
       for (SimNode asker : net.randomOnline(5, null)) {
         LookupResult res = net.getPeers(asker, e.getKey());
         assertTrue(res.isDone() && !res.cancelled());
-        assertTrue(res.timeouts() > 0, "with this much loss some queries must time out");
+        assertTrue(res.softTimeouts() > 0, "with this much loss some queries go unanswered at their soft timeout");
         assertEquals(e.getValue(), res.peers(), "peers of " + e.getKey() + " seen from " + asker);
         lookups++;
       }
@@ -123,7 +184,7 @@ class SimulatedNetworkTest {
 
   @Test
   void hundredConcurrentLookupsFromOneNodeAllFindTheTrueClosest() {
-    SimulatedNetwork net = new SimulatedNetwork(SimConfig.builder(3).build());
+    SimulatedNetwork net = new SimulatedNetwork(exhaustive(3).build());
     net.buildPreseeded(5_000);
     SimNode asker = net.randomOnline();
     Random r = new Random(33);
@@ -180,7 +241,7 @@ class SimulatedNetworkTest {
 
   @Test
   void realBootstrapBuildsTablesWhereLookupsFindTheTrueClosest() {
-    SimulatedNetwork net = new SimulatedNetwork(SimConfig.builder(5).build());
+    SimulatedNetwork net = new SimulatedNetwork(exhaustive(5).build());
     net.build(400);
     for (SimNode n : net.nodes()) {
       assertTrue(n.node().isReady(), n + " is ready");
