@@ -4,6 +4,7 @@
 #   - python3-libtorrent (libtorrent-rasterbar 2.0.x) for lt_node.py
 #   - npm dependencies (bittorrent-dht, pinned by package-lock.json) for bt_node.js
 #   - chromium + chromium-driver for the dashboard's browser test (dht-http DashboardBrowserTest)
+#   - postgresql (only its binaries: tests start a throwaway cluster, dht-crawl CrawlStoreTest)
 #   - promtool (only the binary, extracted from Debian's prometheus package into .tools/) to lint /metrics
 set -eu
 cd "$(dirname "$0")"
@@ -27,6 +28,14 @@ if ! /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1; then
   apt_install python3-libtorrent
 fi
 /usr/bin/python3 -c 'import libtorrent as lt; print("setup: libtorrent", lt.__version__)'
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "setup: installing postgresql"
+  apt_install postgresql
+  # the package starts a system cluster; the tests only want the binaries
+  ($SUDO service postgresql stop || true) >/dev/null 2>&1
+fi
+echo "setup: $(ls -d /usr/lib/postgresql/*/bin | tail -1)"
 
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/share/fonts/truetype/liberation ]; then
   echo "setup: installing chromium, chromium-driver and fonts-liberation"
