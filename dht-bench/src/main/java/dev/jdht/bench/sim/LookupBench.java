@@ -84,9 +84,9 @@ public final class LookupBench {
             new Setting("alpha 1", d.withAlpha(1)),
             new Setting("alpha 3", d.withAlpha(3)),
             new Setting("alpha 4", d.withAlpha(4)),
-            new Setting("alpha 5, soft 150 ms-1 s (default)", d),
+            new Setting("alpha 5, soft 100 ms-1 s (default)", d),
             new Setting("alpha 8", d.withAlpha(8)),
-            new Setting("alpha 5, soft 100 ms-1 s", d.withTimeouts(2_000 * MS, 100 * MS, 1_000 * MS)),
+            new Setting("alpha 5, soft 150 ms-1 s", d.withTimeouts(2_000 * MS, 150 * MS, 1_000 * MS)),
             new Setting("alpha 5, soft 250 ms-1 s", d.withTimeouts(2_000 * MS, 250 * MS, 1_000 * MS)),
             new Setting("alpha 5, soft timeout off", d.withTimeouts(2_000 * MS, 2_000 * MS, 2_000 * MS)));
     List<Row> rows = new ArrayList<>();
