@@ -115,6 +115,17 @@ public final class Converters {
     }
   }
 
+  /** Queries per second for a server rate limit: 1..10,000,000. */
+  public static final class QueryRate implements ITypeConverter<Integer> {
+    /** Largest rate accepted on the command line. */
+    public static final int MAX = 10_000_000;
+
+    @Override
+    public Integer convert(String value) {
+      return intIn(value, 1, MAX, "queries per second");
+    }
+  }
+
   /** A TCP or UDP port: 1..65535. */
   public static final class Port implements ITypeConverter<Integer> {
     @Override

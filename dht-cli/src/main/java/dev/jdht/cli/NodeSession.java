@@ -165,6 +165,16 @@ public final class NodeSession implements AutoCloseable {
       if (s.queryTimeout() != null) {
         b.queryTimeout(s.queryTimeout());
       }
+      if (s.rateLimit() != null || s.perIpRateLimit() != null) {
+        b.configure(c -> {
+          if (s.rateLimit() != null) {
+            c.globalRate(s.rateLimit()).globalBurst(burst(s.rateLimit()));
+          }
+          if (s.perIpRateLimit() != null) {
+            c.perIpRate(s.perIpRateLimit()).perIpBurst(burst(s.perIpRateLimit()));
+          }
+        });
+      }
       boolean[] fellBack = {false};
       b.readOnly(s.readOnly());
       Dht dht = bind(b, s.binds(), fellBack, log);
@@ -504,5 +514,10 @@ public final class NodeSession implements AutoCloseable {
         state.close();
       }
     }
+  }
+
+  /** Two seconds' worth of queries, at least 1. */
+  static int burst(int perSecond) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, 2L * perSecond));
   }
 }

@@ -20,6 +20,10 @@ import java.util.List;
  * @param alpha lookup parallelism, or null for the library default
  * @param queryTimeout hard timeout of one query, or null for the library default
  * @param readOnly BEP 43 read-only mode ({@code ro=1} in queries)
+ * @param rateLimit incoming queries per second the node answers in total (burst: two seconds'
+ *     worth), or null for the library default
+ * @param perIpRateLimit incoming queries per second per source IP (burst: two seconds' worth), or
+ *     null for the library default
  */
 public record NodeSettings(
     List<BindAddress> binds,
@@ -29,12 +33,20 @@ public record NodeSettings(
     boolean noState,
     Integer alpha,
     Duration queryTimeout,
-    boolean readOnly) {
+    boolean readOnly,
+    Integer rateLimit,
+    Integer perIpRateLimit) {
 
   /** Copies the lists. */
   public NodeSettings {
     binds = List.copyOf(binds);
     bootstrap = bootstrap == null ? null : List.copyOf(bootstrap);
+  }
+
+  /** Default rate limits. */
+  public NodeSettings(List<BindAddress> binds, NodeId nodeId, List<InetSocketAddress> bootstrap, Path stateDir,
+      boolean noState, Integer alpha, Duration queryTimeout, boolean readOnly) {
+    this(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, null, null);
   }
 
   /** One bind address, not read-only. */
@@ -63,6 +75,11 @@ public record NodeSettings(
 
   /** A copy that neither reads nor writes state. */
   public NodeSettings withoutState() {
-    return new NodeSettings(binds, nodeId, bootstrap, stateDir, true, alpha, queryTimeout, readOnly);
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, true, alpha, queryTimeout, readOnly, rateLimit, perIpRateLimit);
+  }
+
+  /** A copy with these server rate limits (null: the library default). */
+  public NodeSettings withRateLimits(Integer global, Integer perIp) {
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, global, perIp);
   }
 }

@@ -66,6 +66,21 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Stop after this long (default: run until Ctrl-C or SIGTERM).")
   private Duration duration;
 
+  @Option(
+      names = "--rate-limit",
+      paramLabel = "N",
+      converter = Converters.QueryRate.class,
+      description = "Incoming datagrams (queries) per second answered in total, bursts of 2 s worth; beyond it they are "
+          + "dropped and counted (default: 10000).")
+  private Integer rateLimit;
+
+  @Option(
+      names = "--per-ip-rate-limit",
+      paramLabel = "N",
+      converter = Converters.QueryRate.class,
+      description = "Incoming datagrams (queries) per second answered per source IP, bursts of 2 s worth (default: 50).")
+  private Integer perIpRateLimit;
+
   @Mixin private NodeOptions node;
 
   @Mixin private NetworkOptions network;
@@ -79,7 +94,8 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean quiet = Commands.quiet(spec);
-    NodeSession session = NodeSession.start(NodeSettings.of(node, network, null, null), Duration.ofMinutes(1), log);
+    NodeSession session = NodeSession.start(
+        NodeSettings.of(node, network, null, null).withRateLimits(rateLimit, perIpRateLimit), Duration.ofMinutes(1), log);
     MonitorServer monitor;
     try {
       monitor = http.start(session.dht(), null);

@@ -67,6 +67,8 @@ class ArgumentErrorsTest {
         bad("not an IPv4 address: '256.0.0.1'", "serve", "--bind", "256.0.0.1:6881"),
         bad("is not a node id", "serve", "--node-id", "zz"),
         bad("Unknown option: '--daemon'", "serve", "--daemon"),
+        bad("queries per second out of range: 0 (expected 1..10000000)", "serve", "--rate-limit", "0"),
+        bad("'lots' is not a number (expected 1..10000000)", "serve", "--per-ip-rate-limit", "lots"),
         bad("port out of range in '70000' (0-65535)", "serve", "--http", "70000"),
         bad("expected [IP:]PORT, e.g. 9090 or 127.0.0.1:9090, got 'localhost'", "serve", "--http", "localhost"),
         bad("expected [IP:]PORT, e.g. 9090 or 127.0.0.1:9090, got '127.0.0.1'", "serve", "--http", "127.0.0.1"),

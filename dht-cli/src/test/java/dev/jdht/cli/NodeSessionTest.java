@@ -77,6 +77,43 @@ class NodeSessionTest {
   }
 
   @Test
+  void perIpRateLimitDropsAFloodFromOneAddress() throws Exception {
+    NodeSettings limited = new NodeSettings(BindAddress.parse("127.0.39.23:0"), null, testnet(), null, true, null, null)
+        .withRateLimits(null, 5);
+    try (NodeSession s = NodeSession.start(limited, Duration.ofSeconds(5), LOG);
+        DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.39.24", 0))) {
+      InetSocketAddress node = s.dht().localAddresses().get(0);
+      long droppedBefore = s.dht().stats().get().droppedRateLimited();
+      for (int i = 0; i < 60; i++) {
+        String ping = "d1:ad2:id20:" + "x".repeat(20) + "e1:q4:ping1:t2:" + (char) ('a' + i / 26) + (char) ('a' + i % 26) + "1:y1:qe";
+        byte[] b = ping.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        client.send(new java.net.DatagramPacket(b, b.length, node));
+      }
+      client.setSoTimeout(500);
+      int answered = 0;
+      byte[] buf = new byte[1500];
+      try {
+        while (true) {
+          client.receive(new java.net.DatagramPacket(buf, buf.length));
+          answered++;
+        }
+      } catch (java.net.SocketTimeoutException done) {
+        // no more answers
+      }
+      // a burst of 2 s worth (10) plus what refills while the 60 arrive
+      assertTrue(answered >= 5 && answered <= 20, answered + " of 60 answered");
+      assertTrue(s.dht().stats().get().droppedRateLimited() - droppedBefore >= 40, "drops counted");
+    }
+  }
+
+  @Test
+  void burstIsTwoSecondsWorth() {
+    assertEquals(10, NodeSession.burst(5));
+    assertEquals(2, NodeSession.burst(1));
+    assertEquals(20_000_000, NodeSession.burst(10_000_000));
+  }
+
+  @Test
   void noStateMeansNoFile() {
     Path dir = tmp.resolve("none");
     try (NodeSession s = NodeSession.start(
