@@ -48,6 +48,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "crawl",
+    subcommands = {CrawlStoreCommands.Stats.class, CrawlStoreCommands.Export.class},
     description = {
       "Crawls the DHT: BEP 51 sample_infohashes to every node it learns of (honouring each node's "
           + "interval), a find_node sweep over the whole keyspace, and infohashes from get_peers / "
@@ -62,6 +63,8 @@ import picocli.CommandLine.Model.CommandSpec;
       "  dht crawl --rate 500 --shard 0/4      one of four crawlers splitting the keyspace",
       "  dht crawl --http 9090                 with the live dashboard at http://127.0.0.1:9090/",
       "  dht crawl --bind 127.0.0.1:0 --bootstrap 127.0.0.2:6881 --duration 60s",
+      "  dht crawl stats                       what the store holds",
+      "  dht crawl export --format jsonl       every infohash, streamed",
     })
 public final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
