@@ -33,8 +33,11 @@ import java.util.concurrent.TimeUnit;
  * latency and loss but no bandwidth, so they do not slow each other down.
  *
  * <p>Usage: {@code java -cp dht-bench/target/benchmarks.jar dev.jdht.bench.sim.LookupBench
- * [--nodes 10000] [--dead 0.2] [--loss 0] [--lookups 200] [--seed 1]}. Single-threaded; prints a
- * Markdown table on stdout and progress on stderr.
+ * [--nodes 10000] [--dead 0.2] [--loss 0] [--lookups 200] [--seed 1] [--settings all|default|NAME]}.
+ * Single-threaded; prints a Markdown table on stdout and progress on stderr. "CPU ms per lookup" is
+ * the thread CPU time of the whole lookup phase (every node's decoding, routing and answering, and
+ * each client's warm-up find_node) divided by the measured lookups: an upper bound on one lookup's
+ * own cost.
  */
 public final class LookupBench {
   private static final long MS = 1_000_000L;
@@ -51,6 +54,7 @@ public final class LookupBench {
       long[] timeouts,
       int found,
       double overlap,
+      long cpuPerLookupNanos,
       int lookups,
       double buildSeconds,
       double runSeconds,
@@ -65,6 +69,7 @@ public final class LookupBench {
     double loss = 0;
     int lookups = 200;
     long seed = 1;
+    String only = "all";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
@@ -72,6 +77,7 @@ public final class LookupBench {
         case "--loss" -> loss = Double.parseDouble(args[i + 1]);
         case "--lookups" -> lookups = Integer.parseInt(args[i + 1]);
         case "--seed" -> seed = Long.parseLong(args[i + 1]);
+        case "--settings" -> only = args[i + 1];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -89,6 +95,13 @@ public final class LookupBench {
             new Setting("alpha 5, soft 150 ms-1 s", d.withTimeouts(2_000 * MS, 150 * MS, 1_000 * MS)),
             new Setting("alpha 5, soft 250 ms-1 s", d.withTimeouts(2_000 * MS, 250 * MS, 1_000 * MS)),
             new Setting("alpha 5, soft timeout off", d.withTimeouts(2_000 * MS, 2_000 * MS, 2_000 * MS)));
+    if (!only.equals("all")) {
+      String want = only;
+      settings = settings.stream().filter(st -> want.equals("default") ? st.name().endsWith("(default)") : st.name().startsWith(want)).toList();
+      if (settings.isEmpty()) {
+        throw new IllegalArgumentException("--settings: all, default, or the start of a row name; got " + want);
+      }
+    }
     List<Row> rows = new ArrayList<>();
     for (Setting s : settings) {
       rows.add(run(s, nodes, dead, loss, lookups, seed));
@@ -108,6 +121,8 @@ public final class LookupBench {
     Runtime rt = Runtime.getRuntime();
     long heapMb = (rt.totalMemory() - rt.freeMemory()) >> 20;
     long t2 = System.nanoTime();
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu0 = mx.getCurrentThreadCpuTime();
 
     Random r = new Random(seed);
     NodeId[] infoHashes = new NodeId[lookups];
@@ -139,6 +154,7 @@ public final class LookupBench {
       throw new IllegalStateException("lookups did not finish");
     }
     long t3 = System.nanoTime();
+    long cpuPerLookup = (mx.getCurrentThreadCpuTime() - cpu0) / lookups;
 
     long[] firstPeer = new long[lookups];
     long[] done = new long[lookups];
@@ -163,7 +179,7 @@ public final class LookupBench {
         overlap += truth.contains(cn.node().id()) ? 1 : 0;
       }
     }
-    return new Row(setting, firstPeer, done, queries, timeouts, found, overlap / (double) lookups, lookups, (t1 - t0) / 1e9, (t3 - t2) / 1e9, heapMb);
+    return new Row(setting, firstPeer, done, queries, timeouts, found, overlap / (double) lookups, cpuPerLookup, lookups, (t1 - t0) / 1e9, (t3 - t2) / 1e9, heapMb);
   }
 
   /** Nearest-rank percentile; Long.MAX_VALUE entries (no peer) sort last. */
@@ -184,12 +200,12 @@ public final class LookupBench {
         "%,d nodes (%.0f%% dead), per-link lognormal latency (median RTT 80 ms), %.0f%% loss, %d get_peers lookups per setting, seed %d%n%n",
         nodes, dead * 100, loss * 100, lookups, seed);
     System.out.println(
-        "| setting | first peer p50 (ms) | first peer p95 (ms) | done p50 (ms) | done p95 (ms) | queries p50 | queries p95 | timeouts p50 | found peer | true closest found (of 8) | wall s (build + run) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        "| setting | first peer p50 (ms) | first peer p95 (ms) | done p50 (ms) | done p95 (ms) | queries p50 | queries p95 | timeouts p50 | found peer | true closest found (of 8) | CPU ms per lookup | wall s (build + run) |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Row r : rows) {
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %s | %s | %s | %d | %d | %d | %d/%d | %.2f | %.1f + %.1f |%n",
+          "| %s | %s | %s | %s | %s | %d | %d | %d | %d/%d | %.2f | %.2f | %.1f + %.1f |%n",
           r.setting().name(),
           ms(percentile(r.firstPeer(), 0.5)),
           ms(percentile(r.firstPeer(), 0.95)),
@@ -201,6 +217,7 @@ public final class LookupBench {
           r.found(),
           r.lookups(),
           r.overlap(),
+          r.cpuPerLookupNanos() / 1e6,
           r.buildSeconds(),
           r.runSeconds());
     }
