@@ -112,6 +112,9 @@ public final class ServerLoadBench {
     byte[] id = new byte[20];
     byte[] target = new byte[20];
     rnd.nextBytes(id);
+    Template[] templates = query.equals("mix")
+        ? new Template[] {template("ping", id), template("find_node", id), template("get_peers", id)}
+        : new Template[] {template(query, id)};
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(seconds);
     long sent = 0;
@@ -128,17 +131,18 @@ public final class ServerLoadBench {
       }
       while (sent < due) {
         int seq = (int) sent;
-        String method = switch (query) {
-          case "mix" -> switch (seq % 3) {
-            case 0 -> "ping";
-            case 1 -> "find_node";
-            default -> "get_peers";
-          };
-          default -> query;
-        };
-        rnd.nextBytes(target);
+        Template t = query.equals("mix") ? templates[seq % 3] : templates[0];
+        byte[] d = t.bytes();
+        if (t.targetAt() >= 0) {
+          rnd.nextBytes(target);
+          System.arraycopy(target, 0, d, t.targetAt(), 20);
+        }
+        d[t.seqAt()] = (byte) (seq >>> 24);
+        d[t.seqAt() + 1] = (byte) (seq >>> 16);
+        d[t.seqAt() + 2] = (byte) (seq >>> 8);
+        d[t.seqAt() + 3] = (byte) seq;
         buf.clear();
-        encode(buf, method, seq, id, target);
+        buf.put(d);
         buf.flip();
         sentAt[seq & (RING - 1)] = System.nanoTime();
         clients.get((int) (sent % clients.size())).send(buf, server);
@@ -214,6 +218,18 @@ public final class ServerLoadBench {
       }
     }
     return -1;
+  }
+
+  /** A query's bytes with the offsets of its 20-byte target (-1: none) and 4-byte transaction id. */
+  private record Template(byte[] bytes, int targetAt, int seqAt) {}
+
+  private static Template template(String method, byte[] id) {
+    ByteBuffer b = ByteBuffer.allocate(256);
+    encode(b, method, 0, id, new byte[20]);
+    byte[] d = Arrays.copyOf(b.array(), b.position());
+    int seqAt = d.length - "1:y1:qe".length() - 4;
+    int targetAt = method.equals("ping") ? -1 : "d1:ad2:id20:".length() + 20 + (method.equals("find_node") ? "6:target20:" : "9:info_hash20:").length();
+    return new Template(d, targetAt, seqAt);
   }
 
   private static void encode(ByteBuffer buf, String method, int seq, byte[] id, byte[] target) {
