@@ -62,6 +62,12 @@ public final class DhtNode {
   private final RoutingTable routing;
   private final PeerStore peers;
   private final RateLimiter limiter;
+  /**
+   * A separate budget (same rates) for datagrams that are not queries: answers to our own queries
+   * must not starve when a flood of queries exhausts {@link #limiter}, or the node's own lookups
+   * would fail under load. Answers are further bounded by our in-flight table.
+   */
+  private final RateLimiter replyLimiter;
   private final RttEstimator rtt = new RttEstimator(256);
   private final Counters counters = new Counters();
   private final Telemetry telemetry = new Telemetry();
@@ -118,6 +124,9 @@ public final class DhtNode {
         : new PeerStore(
             config.maxPeersPerInfoHash(), config.maxInfoHashes(), config.maxStoredPeers(), config.peerTtlNanos());
     this.limiter =
+        new RateLimiter(
+            config.perIpRate(), config.perIpBurst(), config.globalRate(), config.globalBurst(), 65_536);
+    this.replyLimiter =
         new RateLimiter(
             config.perIpRate(), config.perIpBurst(), config.globalRate(), config.globalBurst(), 65_536);
     this.meta = dualStack
@@ -271,6 +280,26 @@ public final class DhtNode {
   // ------------------------------------------------------------------------------------------
   // incoming
 
+  private static final byte[] Y_Q = {'1', ':', 'y', '1', ':', 'q'};
+
+  /**
+   * Whether the datagram contains {@code 1:y1:q}, which every query does. A crafted answer may
+   * contain it too and is then limited as a query: the check can only over-limit.
+   */
+  static boolean looksLikeQuery(byte[] buf, int off, int len) {
+    int end = off + len - Y_Q.length;
+    outer:
+    for (int i = off; i <= end; i++) {
+      for (int j = 0; j < Y_Q.length; j++) {
+        if (buf[i + j] != Y_Q[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
   /**
    * Handles one datagram. The bytes are copied before decoding, so the caller may reuse its buffer
    * when this returns. Never throws: problems are counted.
@@ -291,7 +320,7 @@ public final class DhtNode {
         return;
       }
       long now = clock.nanos();
-      if (!limiter.tryAcquire(from, now)) {
+      if (!(looksLikeQuery(buf, off, len) ? limiter : replyLimiter).tryAcquire(from, now)) {
         counters.droppedRateLimited++;
         return;
       }

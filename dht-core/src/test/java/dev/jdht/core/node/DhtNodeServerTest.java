@@ -245,6 +245,35 @@ class DhtNodeServerTest {
   }
 
   @Test
+  void aQueryFloodDoesNotStarveAnswersToOurOwnQueries() {
+    // alice floods us past the per-IP budget, then answers our ping: the answer still gets in
+    byte[] ping = KrpcCodec.encode(new Query.Ping(t(1), aliceId, QueryMeta.NONE));
+    for (int i = 0; i < 1000; i++) {
+      node.onDatagram(alice, ping, 0, ping.length);
+    }
+    long dropped = node.stats().droppedRateLimited();
+    assertTrue(dropped > 800, "dropped " + dropped);
+    sent.clear();
+    List<PingResult> results = new ArrayList<>();
+    node.ping(alice, null, results::add);
+    Query.Ping q = (Query.Ping) sent.get(0).decode();
+    byte[] reply = KrpcCodec.encode(Response.builder(q.transactionId(), aliceId).build());
+    node.onDatagram(alice, reply, 0, reply.length);
+    assertEquals(1, results.size());
+    assertTrue(results.get(0).ok(), results.get(0).toString());
+    assertEquals(dropped, node.stats().droppedRateLimited());
+  }
+
+  @Test
+  void queriesAreToldApartFromAnswersByTheirYKey() {
+    byte[] ping = KrpcCodec.encode(new Query.Ping(t(1), aliceId, QueryMeta.NONE));
+    byte[] answer = KrpcCodec.encode(Response.builder(t(1), aliceId).build());
+    assertTrue(DhtNode.looksLikeQuery(ping, 0, ping.length));
+    assertFalse(DhtNode.looksLikeQuery(answer, 0, answer.length));
+    assertFalse(DhtNode.looksLikeQuery(ping, 0, 5));
+  }
+
+  @Test
   void savedStateRoundTrips() throws Exception {
     List<NodeInfo> nodes = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
