@@ -126,6 +126,77 @@ class LoopbackDhtTest {
   }
 
   @Test
+  void underAQueryFloodPastItsBudgetANodeStillServesItsBudgetAndItsOwnLookupsComplete() throws Exception {
+    Dht first = start(null, null);
+    List<Dht> rest = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      rest.add(start(addr(first), null));
+    }
+    for (Dht d : rest) {
+      d.ready().get(10, TimeUnit.SECONDS);
+    }
+    NodeId ih = NodeId.random(random);
+    assertFalse(rest.get(0).announce(ih, 4321).get(10, TimeUnit.SECONDS).acknowledged().isEmpty());
+    // the victim joins after the announce: only the network can tell it the peer
+    Dht victim =
+        Dht.builder()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .allowLocalAddresses(true)
+            .readyTimeout(Duration.ofSeconds(10))
+            .configure(c -> c.globalRate(50).globalBurst(50))
+            .bootstrap(List.of(addr(first)))
+            .start();
+    nodes.add(victim);
+    victim.ready().get(10, TimeUnit.SECONDS);
+
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    long[] floodSent = {0};
+    int[] floodAnswered = {0};
+    Thread flooder;
+    try (java.net.DatagramSocket sock = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+      sock.setSoTimeout(1);
+      InetSocketAddress target = victim.localAddress();
+      flooder = new Thread(() -> {
+        byte[] ping = ("d1:ad2:id20:" + "f".repeat(20) + "e1:q4:ping1:t2:ff1:y1:qe").getBytes(StandardCharsets.US_ASCII);
+        byte[] in = new byte[1500];
+        while (!stop.get()) {
+          try {
+            for (int i = 0; i < 50; i++) {
+              sock.send(new java.net.DatagramPacket(ping, ping.length, target));
+              floodSent[0]++;
+            }
+            try {
+              while (true) {
+                sock.receive(new java.net.DatagramPacket(in, in.length));
+                floodAnswered[0]++;
+              }
+            } catch (java.net.SocketTimeoutException drained) {
+              // next batch
+            }
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      }, "flooder");
+      long t0 = System.nanoTime();
+      flooder.start();
+      Thread.sleep(300); // the flood has used up the burst
+      LookupReport gp = victim.getPeers(ih, null).get(20, TimeUnit.SECONDS);
+      Thread.sleep(200);
+      stop.set(true);
+      flooder.join(5000);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertTrue(gp.peers().contains(PeerAddress.parse("127.0.0.1:4321")), "found " + gp.peers());
+      DhtStats s = victim.stats().get(5, TimeUnit.SECONDS);
+      assertTrue(floodSent[0] > 20 * (50 * seconds + 50), floodSent[0] + " flood queries in " + seconds + " s");
+      assertTrue(s.droppedRateLimited() > floodSent[0] / 2, s.droppedRateLimited() + " of " + floodSent[0] + " dropped");
+      // it kept serving, within its budget (the lookup's own answers do not count against it)
+      assertTrue(floodAnswered[0] > 20, floodAnswered[0] + " flood queries answered");
+      assertTrue(floodAnswered[0] <= 50 * seconds + 50 + 10, floodAnswered[0] + " answered in " + seconds + " s");
+    }
+  }
+
+  @Test
   void garbageOverUdpLeavesTheLoopAliveAndCounted() throws Exception {
     Dht d = start(null, null);
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
