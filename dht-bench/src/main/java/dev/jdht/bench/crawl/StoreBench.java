@@ -3,6 +3,7 @@ package dev.jdht.bench.crawl;
 import dev.jdht.crawl.InfohashSeen;
 import dev.jdht.crawl.NodeSeen;
 import dev.jdht.crawl.store.CrawlStore;
+import dev.jdht.crawl.store.StoreOptions;
 import dev.jdht.crawl.store.StoreQueries;
 import dev.jdht.crawl.store.StoreStats;
 import dev.jdht.crawl.store.testing.PostgresCluster;
@@ -23,7 +24,7 @@ import java.util.Random;
  * the second replays the same events (every write is then an upsert of an existing row).
  *
  * <p>Usage: {@code java -cp dht-bench/target/benchmarks.jar dev.jdht.bench.crawl.StoreBench
- * [--infohashes 200000] [--reports 5] [--nodes 50000] [--backends sqlite,postgres] [--seed 1]}.
+ * [--infohashes 200000] [--reports 5] [--nodes 50000] [--backends sqlite,postgres] [--batch 20000] [--seed 1]}.
  */
 public final class StoreBench {
   private StoreBench() {}
@@ -35,6 +36,7 @@ public final class StoreBench {
     int nodes = 50_000;
     long seed = 1;
     String backends = "sqlite,postgres";
+    int batch = StoreOptions.DEFAULTS.batchSize();
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--infohashes" -> infohashes = Integer.parseInt(args[i + 1]);
@@ -42,13 +44,15 @@ public final class StoreBench {
         case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
         case "--backends" -> backends = args[i + 1];
         case "--seed" -> seed = Long.parseLong(args[i + 1]);
+        case "--batch" -> batch = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     List<Object> events = events(infohashes, reports, nodes, seed);
     System.out.printf(Locale.ROOT,
-        "%,d events: %,d infohashes x %d reports from %,d nodes, plus %,d node updates; batches of 2,000%n%n",
-        events.size(), infohashes, reports, nodes, nodes);
+        "%,d events: %,d infohashes x %d reports from %,d nodes, plus %,d node updates; batches of %,d%n%n",
+        events.size(), infohashes, reports, nodes, nodes, batch);
+    StoreOptions options = StoreOptions.DEFAULTS.withBatchSize(batch);
     System.out.println("| backend | pass | events/s | seconds | batches | infohash rows | node rows | dropped | store size |");
     System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     Path tmp = Files.createTempDirectory("storebench");
@@ -57,14 +61,14 @@ public final class StoreBench {
         case "sqlite" -> {
           Path file = tmp.resolve("crawl.db");
           String url = "jdbc:sqlite:" + file;
-          run("SQLite (file, WAL)", url, events, "insert", () -> size(tmp));
-          run("SQLite (file, WAL)", url, events, "upsert again", () -> size(tmp));
+          run("SQLite (file, WAL)", url, options, events, "insert", () -> size(tmp));
+          run("SQLite (file, WAL)", url, options, events, "upsert again", () -> size(tmp));
         }
         case "postgres" -> {
           try (PostgresCluster pg = PostgresCluster.start(false)) {
             String url = pg.createDatabase();
-            run("PostgreSQL (durable)", url, events, "insert", () -> "-");
-            run("PostgreSQL (durable)", url, events, "upsert again", () -> "-");
+            run("PostgreSQL (durable)", url, options, events, "insert", () -> "-");
+            run("PostgreSQL (durable)", url, options, events, "upsert again", () -> "-");
           }
         }
         default -> throw new IllegalArgumentException("backend: sqlite or postgres, got " + b);
@@ -84,11 +88,11 @@ public final class StoreBench {
     return String.format(Locale.ROOT, "%.0f MB", total / 1e6);
   }
 
-  private static void run(String backend, String url, List<Object> events, String pass,
+  private static void run(String backend, String url, StoreOptions options, List<Object> events, String pass,
       java.util.function.Supplier<String> size) throws Exception {
     long t0 = System.nanoTime();
     StoreStats s;
-    try (CrawlStore store = CrawlStore.open(url)) {
+    try (CrawlStore store = CrawlStore.open(url, options)) {
       int i = 0;
       for (Object e : events) {
         if (e instanceof InfohashSeen ih) {
