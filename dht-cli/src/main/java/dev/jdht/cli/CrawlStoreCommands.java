@@ -73,7 +73,7 @@ final class CrawlStoreCommands {
   @Command(
       name = "stats",
       description = "Summarises a crawl store: distinct infohashes, nodes (and how many answer BEP 51), peers, "
-          + "first and last sighting, and the most widely reported infohashes.",
+          + "first and last sighting, new infohashes and nodes per hour, and the most widely reported infohashes.",
       footer = {"  dht crawl stats", "  dht crawl stats --db jdbc:postgresql://db.example/dht?user=crawler --top 20 --json"})
   static final class Stats implements Callable<Integer> {
     @Spec private CommandSpec spec;
@@ -84,6 +84,11 @@ final class CrawlStoreCommands {
         description = "List the N infohashes reported by the most distinct nodes, 0..1000 (default: ${DEFAULT-VALUE}).")
     private int top;
 
+    @Option(names = "--hours", paramLabel = "N", defaultValue = "24", converter = Hours.class,
+        description = "Infohashes and nodes first seen per hour, for the last N hours of the crawl, 0..8760 "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int hours;
+
     @Option(names = "--json", description = "Print one JSON document.")
     private boolean json;
 
@@ -93,6 +98,9 @@ final class CrawlStoreCommands {
       try (StoreQueries q = where.open()) {
         StoreQueries.Summary s = q.summary();
         List<StoreQueries.InfohashRow> rows = top == 0 ? List.of() : q.top(top);
+        // the last N hours of the crawl, counted back from its last sighting (a store may be old)
+        List<StoreQueries.Hour> perHour = hours == 0 || s.lastSeen() == null
+            ? List.of() : q.hourly(s.lastSeen() - (hours - 1) * 3_600_000L);
         if (json) {
           ObjectNode o = Json.object();
           o.put("store", redact(q.url()));
@@ -104,6 +112,13 @@ final class CrawlStoreCommands {
           o.put("peers", s.peers());
           o.put("first_seen", s.firstSeen() == null ? null : Instant.ofEpochMilli(s.firstSeen()).toString());
           o.put("last_seen", s.lastSeen() == null ? null : Instant.ofEpochMilli(s.lastSeen()).toString());
+          ArrayNode h = o.putArray("hourly");
+          for (StoreQueries.Hour hr : perHour) {
+            ObjectNode e = h.addObject();
+            e.put("hour", Instant.ofEpochMilli(hr.hourStart()).toString());
+            e.put("new_infohashes", hr.infohashes());
+            e.put("new_nodes", hr.nodes());
+          }
           ArrayNode a = o.putArray("top");
           for (StoreQueries.InfohashRow r : rows) {
             ObjectNode e = a.addObject();
@@ -120,6 +135,13 @@ final class CrawlStoreCommands {
           out.printf(Locale.ROOT, "peers:       %,d%n", s.peers());
           if (s.firstSeen() != null) {
             out.printf(Locale.ROOT, "seen:        %s .. %s%n", Instant.ofEpochMilli(s.firstSeen()), Instant.ofEpochMilli(s.lastSeen()));
+          }
+          if (!perHour.isEmpty()) {
+            out.println("first seen per hour (UTC):");
+            for (StoreQueries.Hour hr : perHour) {
+              out.printf(Locale.ROOT, "  %s  %,d infohashes, %,d nodes%n",
+                  Instant.ofEpochMilli(hr.hourStart()).toString().substring(0, 13) + "h", hr.infohashes(), hr.nodes());
+            }
           }
           if (!rows.isEmpty()) {
             out.println("most reported:");
@@ -200,6 +222,14 @@ final class CrawlStoreCommands {
     @Override
     public Integer convert(String value) {
       return Converters.intIn(value, 0, 1000, "--top");
+    }
+  }
+
+  /** 0..8760. */
+  static final class Hours implements picocli.CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      return Converters.intIn(value, 0, 8760, "--hours");
     }
   }
 

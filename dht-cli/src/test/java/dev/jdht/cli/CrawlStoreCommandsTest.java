@@ -53,6 +53,10 @@ class CrawlStoreCommandsTest {
     assertEquals(3, j.get("top").get(0).get("reporters").asLong());
     assertEquals(id(2).toHex(), j.get("top").get(1).get("infohash").asText());
     assertEquals("2025-12-06T05:46:40Z", j.get("first_seen").asText());
+    // every sighting falls in one hour: 3 new infohashes; nodes are only written by onNode
+    assertEquals(1, j.get("hourly").size(), j.toString());
+    assertEquals("2025-12-06T05:00:00Z", j.get("hourly").get(0).get("hour").asText());
+    assertEquals(3, j.get("hourly").get(0).get("new_infohashes").asLong());
   }
 
   @Test
@@ -62,6 +66,7 @@ class CrawlStoreCommandsTest {
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("infohashes:  3"), r.out());
     assertTrue(r.out().contains(id(1).toHex() + "  3 nodes"), r.out());
+    assertTrue(r.out().contains("2025-12-06T05h  3 infohashes"), r.out());
   }
 
   @Test
