@@ -135,19 +135,32 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
     }
   }
 
+  /** The SQLite file a crawl uses when no --db is given: crawl.db in the state directory. */
+  static Path defaultDbFile(Path stateDir) {
+    return StateDir.of(stateDir).dir().resolve(DB_FILE);
+  }
+
+  /** {@code --db} as given, once it is known to be a JDBC URL; a usage error otherwise. */
+  static String jdbcUrl(String db) {
+    if (!db.startsWith("jdbc:")) {
+      throw new UsageError("--db must be a JDBC URL (jdbc:sqlite:FILE or jdbc:postgresql://...), got '" + db + "'");
+    }
+    return db;
+  }
+
   /** Opens --db (or the default SQLite file) before any traffic; a one-line error if it cannot be used. */
   private CrawlStore openStore() {
-    String url = db;
-    if (url == null) {
-      Path dir = StateDir.of(network.stateDir()).dir();
+    String url;
+    if (db == null) {
+      Path file = defaultDbFile(network.stateDir());
       try {
-        Files.createDirectories(dir);
+        Files.createDirectories(file.getParent());
       } catch (IOException e) {
-        throw new UsageError("cannot create the state directory " + dir + ": " + e.getMessage());
+        throw new UsageError("cannot create the state directory " + file.getParent() + ": " + e.getMessage());
       }
-      url = "jdbc:sqlite:" + dir.resolve(DB_FILE);
-    } else if (!url.startsWith("jdbc:")) {
-      throw new UsageError("--db must be a JDBC URL (jdbc:sqlite:FILE or jdbc:postgresql://...), got '" + url + "'");
+      url = "jdbc:sqlite:" + file;
+    } else {
+      url = jdbcUrl(db);
     }
     try {
       return CrawlStore.open(url);

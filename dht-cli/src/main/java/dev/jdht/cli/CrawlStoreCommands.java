@@ -36,12 +36,9 @@ final class CrawlStoreCommands {
   /** The store URL: {@code db}, or the default SQLite file, which must exist (reading never creates one). */
   static String url(String db, Path stateDir) {
     if (db != null) {
-      if (!db.startsWith("jdbc:")) {
-        throw new UsageError("--db must be a JDBC URL (jdbc:sqlite:FILE or jdbc:postgresql://...), got '" + db + "'");
-      }
-      return db;
+      return CrawlCommand.jdbcUrl(db);
     }
-    Path file = StateDir.of(stateDir).dir().resolve(CrawlCommand.DB_FILE);
+    Path file = CrawlCommand.defaultDbFile(stateDir);
     if (!Files.isRegularFile(file)) {
       throw new CommandFailed("no crawl store at " + file + " (run 'dht crawl' first, or pass --db)");
     }

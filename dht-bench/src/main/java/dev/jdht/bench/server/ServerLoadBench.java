@@ -60,12 +60,13 @@ public final class ServerLoadBench {
     }
     double global = rateLimit;
     double perIp = perIpLimit;
+    int globalBurst = twoSeconds(rateLimit);
+    int perIpBurst = twoSeconds(perIpLimit);
     try (Dht dht = Dht.builder()
         .bind(new InetSocketAddress("127.0.0.1", 0))
         .bootstrap(List.of())
         .allowLocalAddresses(true)
-        .configure(c -> c.globalRate(global).globalBurst((int) Math.min(Integer.MAX_VALUE, 2 * rateLimitOf(global)))
-            .perIpRate(perIp).perIpBurst((int) Math.min(Integer.MAX_VALUE, 2 * rateLimitOf(perIp))))
+        .configure(c -> c.globalRate(global).globalBurst(globalBurst).perIpRate(perIp).perIpBurst(perIpBurst))
         .start()) {
       InetSocketAddress server = dht.localAddresses().get(0);
       List<DatagramChannel> clients = new ArrayList<>();
@@ -97,8 +98,9 @@ public final class ServerLoadBench {
     }
   }
 
-  private static long rateLimitOf(double v) {
-    return (long) Math.min(Integer.MAX_VALUE / 2, v);
+  /** A burst of two seconds' worth, capped to an int. */
+  private static int twoSeconds(long perSecond) {
+    return (int) Math.min(Integer.MAX_VALUE, 2 * perSecond);
   }
 
   private static void row(Dht dht, InetSocketAddress server, List<DatagramChannel> clients, Selector selector,

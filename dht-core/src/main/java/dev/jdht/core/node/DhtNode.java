@@ -123,12 +123,8 @@ public final class DhtNode {
     this.peers = sharedPeers != null ? sharedPeers
         : new PeerStore(
             config.maxPeersPerInfoHash(), config.maxInfoHashes(), config.maxStoredPeers(), config.peerTtlNanos());
-    this.limiter =
-        new RateLimiter(
-            config.perIpRate(), config.perIpBurst(), config.globalRate(), config.globalBurst(), 65_536);
-    this.replyLimiter =
-        new RateLimiter(
-            config.perIpRate(), config.perIpBurst(), config.globalRate(), config.globalBurst(), 65_536);
+    this.limiter = newLimiter(config);
+    this.replyLimiter = newLimiter(config);
     this.meta = dualStack
         ? new QueryMeta(config.version(), config.readOnly(), List.of("n4", "n6"), null, null)
         : QueryMeta.of(config.version(), config.readOnly());
@@ -279,6 +275,11 @@ public final class DhtNode {
 
   // ------------------------------------------------------------------------------------------
   // incoming
+
+  /** The configured per-IP and global incoming budgets, tracking at most 65,536 source IPs. */
+  private static RateLimiter newLimiter(NodeConfig config) {
+    return new RateLimiter(config.perIpRate(), config.perIpBurst(), config.globalRate(), config.globalBurst(), 65_536);
+  }
 
   private static final byte[] Y_Q = {'1', ':', 'y', '1', ':', 'q'};
 
