@@ -381,8 +381,12 @@ public final class DhtNode {
   private void handleQuery(Query q, PeerAddress from, long now) {
     String method = q instanceof Query.Unknown ? "other" : q.method();
     Counters.inc(counters.queriesIn, method);
+    NodeInfo toVerify = null;
     if (q.id() != null && !q.readOnly() && !q.id().equals(id)) {
-      routing.onQuery(new NodeInfo(q.id(), from), now);
+      NodeInfo querier = new NodeInfo(q.id(), from);
+      if (routing.onQuery(querier, now)) {
+        toVerify = querier; // new and unverified: not advertised until it answers this ping
+      }
     }
     if (infohashQueries != null) {
       notifyInfohashQuery(q, from);
@@ -393,6 +397,9 @@ public final class DhtNode {
     } else if (reply != null) {
       Counters.inc(counters.answered, method);
       rpc.send(from, reply);
+    }
+    if (toVerify != null) {
+      ping(from, toVerify, null);
     }
   }
 

@@ -165,20 +165,31 @@ public final class RoutingTable {
    * (QUESTIONABLE) entry if its bucket has room or a BAD entry, else kept as a replacement
    * candidate. Conflicting claims (known id at another address, known address with another id)
    * are ignored.
+   *
+   * <p>An unverified entry is never handed out by {@link #closestVerified}; to verify it, the
+   * caller should ping it at once when this returns true (the entry is then marked as pinged, so
+   * {@link #maintenance} does not ping it again before the ping interval).
+   *
+   * @return true if the querier became a new live (unverified) entry that should be pinged now
    */
-  public void onQuery(NodeInfo node, long now) {
+  public boolean onQuery(NodeInfo node, long now) {
     touch(now);
     if (!acceptable(node)) {
-      return;
+      return false;
     }
     NodeEntry known = byId.get(node.id());
     if (known != null && known.address().equals(node.address())) {
       known.recordQuery(now);
-      return;
+      return false;
     }
     NodeEntry e = new NodeEntry(node, config, now);
     e.recordQuery(now);
     addUnverified(e, now);
+    if (e.live && byId.get(e.id()) == e) {
+      e.markPingRequested(now);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -241,6 +252,21 @@ public final class RoutingTable {
    * judged at the latest {@code now} the table has seen.
    */
   public List<NodeInfo> closest(NodeId target, int n) {
+    return closest(target, n, false);
+  }
+
+  /**
+   * Like {@link #closest}, but only nodes that have answered one of our queries: the contacts we
+   * may hand out in {@code nodes} replies (BEP 5 returns good nodes only). A node that has only
+   * queried us, or was learned from someone's nodes list or a state file, is never returned here
+   * until it answers a ping or lookup of ours; otherwise one spoofed query would make us advertise
+   * any address to everyone who asks.
+   */
+  public List<NodeInfo> closestVerified(NodeId target, int n) {
+    return closest(target, n, true);
+  }
+
+  private List<NodeInfo> closest(NodeId target, int n, boolean verifiedOnly) {
     List<NodeInfo> out = new ArrayList<>(Math.max(0, Math.min(n, liveCount)));
     if (n <= 0 || liveCount == 0) {
       return out;
@@ -252,14 +278,14 @@ public final class RoutingTable {
     int c = Math.min(self.commonPrefixLength(target), last);
     // Group order by distance: bucket c; then buckets c+1..last (all differ from target first at
     // bit c); then c-1, c-2, ..., 0 (each strictly farther than the previous group).
-    collect(buckets.get(c), now, good, questionable);
+    collect(buckets.get(c), now, verifiedOnly, good, questionable);
     if (c < last) {
       for (int i = c + 1; i <= last; i++) {
-        collect(buckets.get(i), now, good, questionable);
+        collect(buckets.get(i), now, verifiedOnly, good, questionable);
       }
     }
     for (int i = c - 1; i >= 0 && good.size() < n; i--) {
-      collect(buckets.get(i), now, good, questionable);
+      collect(buckets.get(i), now, verifiedOnly, good, questionable);
     }
     List<NodeEntry> picked = nearest(good, target, n);
     if (picked.size() < n) {
@@ -299,8 +325,12 @@ public final class RoutingTable {
     return out;
   }
 
-  private static void collect(Bucket b, long now, List<NodeEntry> good, List<NodeEntry> questionable) {
+  private static void collect(
+      Bucket b, long now, boolean verifiedOnly, List<NodeEntry> good, List<NodeEntry> questionable) {
     for (NodeEntry e : b.live) {
+      if (verifiedOnly && !e.hasResponded()) {
+        continue;
+      }
       NodeState s = e.state(now);
       if (s == NodeState.GOOD) {
         good.add(e);

@@ -129,8 +129,9 @@ public final class QueryHandler {
   }
 
   /**
-   * The K closest nodes of each family the querier wants (BEP 32 {@code want}: {@code n4},
-   * {@code n6}); without a {@code want} we know, the family the query came from.
+   * The K closest verified nodes (they have answered us) of each family the querier wants (BEP 32
+   * {@code want}: {@code n4}, {@code n6}); without a {@code want} we know, the family the query
+   * came from.
    */
   private List<NodeInfo> closest(Query q, NodeId target, PeerAddress from) {
     boolean n4 = q.meta().wants("n4");
@@ -142,7 +143,7 @@ public final class QueryHandler {
     List<NodeInfo> out = new ArrayList<>(2 * K);
     for (RoutingTable table : new RoutingTable[] {routing, otherFamily}) {
       if (table != null) {
-        for (NodeInfo n : table.closest(target, K)) {
+        for (NodeInfo n : table.closestVerified(target, K)) {
           if (n.address().isIpv6() ? n6 : n4) {
             out.add(n);
           }

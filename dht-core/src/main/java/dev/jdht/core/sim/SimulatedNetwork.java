@@ -96,6 +96,14 @@ public final class SimulatedNetwork {
   private long events;
   private long lastSendAt = Long.MIN_VALUE / 2;
   private final List<TimerQueue.Timer> churnTimers = new ArrayList<>();
+  private Tap tap;
+
+  /** Sees every datagram the network delivers to a node, as it is delivered. */
+  @FunctionalInterface
+  public interface Tap {
+    /** {@code datagram} from {@code source} reaches {@code to}; it must not be modified. */
+    void delivered(PeerAddress source, SimNode to, byte[] datagram);
+  }
 
   /** An empty network at virtual time 1 s. */
   public SimulatedNetwork(SimConfig config) {
@@ -582,6 +590,21 @@ public final class SimulatedNetwork {
     return new SimStats(sent, delivered, lost, toOffline, toNowhere, inFlight, events);
   }
 
+  /** Sets (or clears, with null) the tap that sees every delivered datagram. */
+  public void tap(Tap tap) {
+    this.tap = tap;
+  }
+
+  /**
+   * Delivers {@code datagram} to {@code to} at once as if it came from {@code source}, which need
+   * not be a node of the network (a spoofed or foreign sender: replies to it go nowhere).
+   */
+  public void inject(PeerAddress source, SimNode to, byte[] datagram) {
+    byte[] copy = datagram.clone();
+    inFlight++;
+    timers.schedule(clock.nanos(), () -> deliver(source, to, copy));
+  }
+
   /** The transport of one node: hands its datagrams to the network. */
   private final class SimTransport implements Transport {
     SimNode owner;
@@ -623,6 +646,9 @@ public final class SimulatedNetwork {
       return;
     }
     delivered++;
+    if (tap != null) {
+      tap.delivered(source, dst, datagram);
+    }
     dst.node().onDatagram(source, datagram, 0, datagram.length);
   }
 

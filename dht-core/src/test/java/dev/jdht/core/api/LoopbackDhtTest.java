@@ -196,6 +196,65 @@ class LoopbackDhtTest {
     }
   }
 
+  /** One KRPC message to {@code to} from {@code s}. */
+  private static void send(DatagramSocket s, InetSocketAddress to, dev.jdht.krpc.message.KrpcMessage m)
+      throws java.io.IOException {
+    byte[] b = dev.jdht.krpc.codec.KrpcCodec.encode(m);
+    s.send(new DatagramPacket(b, b.length, to));
+  }
+
+  /** The next KRPC message {@code s} receives (within 5 s). */
+  private static dev.jdht.krpc.message.KrpcMessage receive(DatagramSocket s) throws Exception {
+    byte[] buf = new byte[1500];
+    DatagramPacket p = new DatagramPacket(buf, buf.length);
+    s.setSoTimeout(5000);
+    s.receive(p);
+    return dev.jdht.krpc.codec.KrpcCodec.decode(java.util.Arrays.copyOf(buf, p.getLength()));
+  }
+
+  @Test
+  void aQuerierThatNeverAnswersIsNeverHandedOutWhileOneThatAnswersIs() throws Exception {
+    // issue 16: a node that only sent us a query was listed in our nodes replies until our ping
+    // to it timed out, so one spoofed query made us advertise any address
+    Dht server = start(null, null);
+    InetSocketAddress to = server.localAddress();
+    NodeId silentId = NodeId.random(random);
+    NodeId answererId = silentId.flipBit(159);
+    NodeId askerId = NodeId.random(random);
+    try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.50.0.1", 0));
+        DatagramSocket answerer = new DatagramSocket(new InetSocketAddress("127.50.0.3", 0));
+        DatagramSocket asker = new DatagramSocket(new InetSocketAddress("127.50.0.2", 0))) {
+      PeerAddress silentAddr = PeerAddress.of(silent.getLocalAddress().getAddress(), silent.getLocalPort());
+      PeerAddress answererAddr = PeerAddress.of(answerer.getLocalAddress().getAddress(), answerer.getLocalPort());
+      dev.jdht.krpc.wire.TransactionId t = dev.jdht.krpc.wire.TransactionId.ofLong(1, 2);
+      send(silent, to, new dev.jdht.krpc.message.Query.Ping(t, silentId, dev.jdht.krpc.message.QueryMeta.NONE));
+      // the answerer queries too, then answers the ping that verifies it
+      send(answerer, to, new dev.jdht.krpc.message.Query.Ping(t, answererId, dev.jdht.krpc.message.QueryMeta.NONE));
+      boolean pinged = false;
+      for (int i = 0; i < 3 && !pinged; i++) {
+        if (receive(answerer) instanceof dev.jdht.krpc.message.Query.Ping ping) {
+          send(answerer, to, dev.jdht.krpc.message.Response.builder(ping.transactionId(), answererId).build());
+          pinged = true;
+        }
+      }
+      assertTrue(pinged, "a new querier is pinged at once");
+      Set<PeerAddress> advertised = new java.util.HashSet<>();
+      // ask for the silent node's id for 3 s: well past the server's 500 ms query timeout and its retries
+      for (int i = 0; i < 15; i++) {
+        send(asker, to, new dev.jdht.krpc.message.Query.FindNode(
+            dev.jdht.krpc.wire.TransactionId.ofLong(10 + i, 2), askerId, silentId, dev.jdht.krpc.message.QueryMeta.NONE));
+        dev.jdht.krpc.message.KrpcMessage m;
+        do {
+          m = receive(asker); // skipping the ping with which the server verifies the asker
+        } while (m instanceof dev.jdht.krpc.message.Query);
+        ((dev.jdht.krpc.message.Response) m).nodes().forEach(n -> advertised.add(n.address()));
+        Thread.sleep(200);
+      }
+      assertFalse(advertised.contains(silentAddr), "the silent querier was advertised: " + advertised);
+      assertTrue(advertised.contains(answererAddr), "the verified querier is: " + advertised);
+    }
+  }
+
   @Test
   void garbageOverUdpLeavesTheLoopAliveAndCounted() throws Exception {
     Dht d = start(null, null);

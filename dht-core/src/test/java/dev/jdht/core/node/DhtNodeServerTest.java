@@ -63,9 +63,30 @@ class DhtNodeServerTest {
     sent.clear();
     byte[] b = KrpcCodec.encode(q);
     node.onDatagram(from, b, 0, b.length);
-    assertEquals(1, sent.size(), "exactly one reply");
-    assertEquals(from, sent.get(0).to());
-    return sent.get(0).decode();
+    List<Sent> replies = replies();
+    assertEquals(1, replies.size(), "exactly one reply");
+    assertEquals(from, replies.get(0).to());
+    return replies.get(0).decode();
+  }
+
+  /** What we sent that is not a query of ours (such as the ping that verifies a new querier). */
+  private List<Sent> replies() {
+    return sent.stream().filter(s -> !(s.decode() instanceof Query)).toList();
+  }
+
+  /**
+   * {@code who} queries us, and then answers the ping with which we verify it (a new querier that
+   * lands in the table proper is pinged at once; one kept as a replacement is not).
+   */
+  private void queryAndAnswerOurPing(PeerAddress who, NodeId whoId) {
+    roundTrip(who, new Query.Ping(t(7), whoId, QueryMeta.NONE));
+    Sent ping = sent.stream().filter(s -> s.decode() instanceof Query.Ping).findFirst().orElse(null);
+    if (ping == null) {
+      return;
+    }
+    assertEquals(who, ping.to());
+    byte[] answer = KrpcCodec.encode(Response.builder(((Query) ping.decode()).transactionId(), whoId).build());
+    node.onDatagram(who, answer, 0, answer.length);
   }
 
   private static TransactionId t(int i) {
@@ -91,12 +112,40 @@ class DhtNodeServerTest {
   @Test
   void findNodeReturnsClosestKnownNodes() {
     for (int i = 0; i < 30; i++) {
-      roundTrip(PeerAddress.parse("10.0.1." + (i + 1) + ":6881"), new Query.Ping(t(i), NodeId.random(random), QueryMeta.NONE));
+      queryAndAnswerOurPing(PeerAddress.parse("10.0.1." + (i + 1) + ":6881"), NodeId.random(random));
     }
     NodeId target = NodeId.random(random);
     Response r = assertInstanceOf(Response.class, roundTrip(alice, new Query.FindNode(t(99), aliceId, target, QueryMeta.NONE)));
     assertEquals(8, r.nodes().size());
     assertTrue(sent.get(0).data().length < 1200);
+  }
+
+  @Test
+  void aQuerierIsAdvertisedOnlyOnceItHasAnsweredUs() {
+    PeerAddress silent = PeerAddress.parse("10.0.3.1:7500");
+    NodeId silentId = NodeId.random(random);
+    roundTrip(silent, new Query.Ping(t(1), silentId, QueryMeta.NONE));
+    assertTrue(node.routingTable().contains(silentId), "kept as a candidate");
+    assertEquals(1, sent.stream().filter(s -> s.decode() instanceof Query.Ping && s.to().equals(silent)).count(),
+        "and pinged at once to verify it");
+    NodeId near = silentId.flipBit(159);
+    for (int second = 0; second < 30; second++) {
+      Response r = assertInstanceOf(Response.class,
+          roundTrip(alice, new Query.FindNode(t(2), aliceId, near, QueryMeta.NONE)));
+      assertFalse(r.nodes().contains(new NodeInfo(silentId, silent)), "never advertised while silent");
+      Response gp = assertInstanceOf(Response.class,
+          roundTrip(alice, new Query.GetPeers(t(3), aliceId, near, QueryMeta.NONE)));
+      assertFalse(gp.nodes().contains(new NodeInfo(silentId, silent)));
+      clock.advance(1, TimeUnit.SECONDS);
+      timers.runDue(clock.nanos());
+    }
+    // the same kind of querier that does answer our ping is advertised from then on
+    PeerAddress bob = PeerAddress.parse("10.0.3.2:7500");
+    NodeId bobId = silentId.flipBit(158);
+    queryAndAnswerOurPing(bob, bobId);
+    Response r = assertInstanceOf(Response.class,
+        roundTrip(alice, new Query.FindNode(t(4), aliceId, near, QueryMeta.NONE)));
+    assertTrue(r.nodes().contains(new NodeInfo(bobId, bob)), r.nodes().toString());
   }
 
   @Test
@@ -241,7 +290,7 @@ class DhtNodeServerTest {
     }
     DhtStats s = node.stats();
     assertTrue(s.droppedRateLimited() > 800, "dropped " + s.droppedRateLimited());
-    assertEquals(1000 - s.droppedRateLimited(), sent.size());
+    assertEquals(1000 - s.droppedRateLimited(), replies().size());
   }
 
   @Test

@@ -99,6 +99,32 @@ class RoutingTableTest {
   }
 
   @Test
+  void onlyNodesThatAnsweredAreHandedOutAsVerified() {
+    NodeInfo answered = nodeAt(2);
+    NodeInfo querier = nodeAt(3);
+    NodeInfo offered = nodeAt(4);
+    table.onResponse(answered, T0, -1);
+    assertTrue(table.onQuery(querier, T0), "a new querier in the table proper is to be pinged");
+    assertFalse(table.onQuery(querier, T0 + SEC), "but only once");
+    table.offer(offered, T0);
+    NodeId target = querier.id();
+    assertEquals(Set.of(answered, querier, offered), new HashSet<>(table.closest(target, 8)));
+    assertEquals(List.of(answered), table.closestVerified(target, 8));
+    // the querier's ping was requested already: maintenance does not ping it again at once
+    assertFalse(table.maintenance(T0 + SEC).toPing().contains(querier));
+    table.onResponse(querier, T0 + 2 * SEC, 10);
+    assertEquals(List.of(querier, answered), table.closestVerified(target, 8));
+    // an answered node that has gone quiet (questionable) is still a verified contact; a bad one is not
+    table.maintenance(T0 + 20 * MIN);
+    assertEquals(NodeState.QUESTIONABLE, state(answered.id(), T0 + 20 * MIN));
+    assertEquals(2, table.closestVerified(target, 8).size());
+    for (int i = 0; i < config.maxFailures(); i++) {
+      table.onFailure(answered, T0 + 21 * MIN);
+    }
+    assertEquals(List.of(querier), table.closestVerified(target, 8));
+  }
+
+  @Test
   void questionableBecomesGoodOnResponse() {
     NodeInfo n = nodeAt(1);
     table.offer(n, T0);

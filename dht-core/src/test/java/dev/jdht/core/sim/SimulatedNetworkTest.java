@@ -240,6 +240,70 @@ class SimulatedNetworkTest {
   }
 
   @Test
+  void aThousandSpoofedQueriersAreNeverAdvertisedAndLookupsAreUnaffected() {
+    // issue 16: one query from a spoofed address must not make any node hand that address out
+    SimulatedNetwork net = new SimulatedNetwork(exhaustive(16).build());
+    // a young network: its tables have fewer good nodes than a reply holds, so anything they keep
+    // could be handed out; it grows while the spoofed queriers sit in the tables
+    net.build(8);
+    Random r = new Random(160);
+    Set<PeerAddress> spoofed = new HashSet<>();
+    List<NodeId> spoofedIds = new ArrayList<>();
+    Set<PeerAddress> advertised = new HashSet<>();
+    int[] replies = {0};
+    net.tap((source, to, datagram) -> {
+      try {
+        if (dev.jdht.krpc.codec.KrpcCodec.decode(datagram) instanceof dev.jdht.krpc.message.Response resp) {
+          replies[0]++;
+          resp.nodes().forEach(n -> advertised.add(n.address()));
+        }
+      } catch (dev.jdht.krpc.codec.DecodeException e) {
+        throw new AssertionError("a node sent garbage", e);
+      }
+    });
+    for (int i = 0; i < 1_000; i++) {
+      SimNode victim = net.randomOnline();
+      // an id next to the victim's own, so it lands in the victim's sparse own-range bucket
+      int bit = 140 + r.nextInt(20);
+      NodeId id = victim.id().flipBit(bit).withRandomSuffix(bit + 1, r);
+      PeerAddress from = PeerAddress.parse("10.250." + (i / 250) + "." + (i % 250 + 1) + ":6881");
+      spoofed.add(from);
+      spoofedIds.add(id);
+      byte[] q = dev.jdht.krpc.codec.KrpcCodec.encode(new dev.jdht.krpc.message.Query.GetPeers(
+          dev.jdht.krpc.wire.TransactionId.ofLong(i, 2), id, NodeId.random(r), dev.jdht.krpc.message.QueryMeta.NONE));
+      net.inject(from, victim, q);
+    }
+    net.runFor(SECOND / 10);
+    int learned = 0;
+    for (SimNode n : net.nodes()) {
+      for (dev.jdht.core.routing.NodeEntry e : n.node().routingTable().entries()) {
+        learned += spoofed.contains(e.address()) ? 1 : 0;
+      }
+    }
+    assertTrue(learned > 100, learned + " spoofed queriers kept as candidates (the test needs them in tables)");
+    // lookups aimed right at the spoofed ids find the true closest live nodes, while the network
+    // is young and after it has grown
+    for (int i = 0; i < 20; i++) {
+      NodeId target = spoofedIds.get(i * 50);
+      SimNode asker = net.randomOnline();
+      assertEquals(trueClosest(net, target, asker), ids(net.findNode(asker, target)));
+    }
+    for (int i = 0; i < 300; i++) {
+      net.join();
+    }
+    net.runFor(20 * SECOND);
+    for (int i = 0; i < 20; i++) {
+      NodeId target = spoofedIds.get(i * 50 + 25);
+      SimNode asker = net.randomOnline();
+      assertEquals(trueClosest(net, target, asker), ids(net.findNode(asker, target)));
+    }
+    assertTrue(replies[0] > 400, replies[0] + " replies seen");
+    Set<PeerAddress> leaked = new HashSet<>(advertised);
+    leaked.retainAll(spoofed);
+    assertEquals(Set.of(), leaked, "spoofed queriers handed out in nodes replies");
+  }
+
+  @Test
   void realBootstrapBuildsTablesWhereLookupsFindTheTrueClosest() {
     SimulatedNetwork net = new SimulatedNetwork(exhaustive(5).build());
     net.build(400);
