@@ -114,6 +114,27 @@ class LookupTest {
   }
 
   @Test
+  void contactsFromAReplyCountOnlyOnceTheyHaveAnswered() {
+    // issue 16: a node another node told us about is queried before it may be among the closest
+    // (which decide completion and where an announce goes)
+    Lookup l = lookup(LookupKind.GET_PEERS, BASE.withAlpha(8));
+    l.start(range(1000, 1008), 0);
+    List<NodeInfo> sent = new ArrayList<>(l.onResponse(node(1000), nodesResponse(node(1000), range(1, 9)), 10 * MS));
+    for (long d = 1001; d < 1008; d++) {
+      sent.addAll(l.onResponse(node(d), nodesResponse(node(d), List.of()), 20 * MS));
+    }
+    assertEquals(range(1, 9), sent, "the closer contacts are queried");
+    assertFalse(l.isDone());
+    assertTrue(l.result().closest().isEmpty() || ids(l.result().closest()).stream().noneMatch(idsOf(range(1, 9))::contains),
+        "told-of contacts are not counted before they answer");
+    for (long d = 1; d < 9; d++) {
+      l.onFailure(node(d), 30 * MS);
+    }
+    assertTrue(l.isDone());
+    assertEquals(idsOf(range(1000, 1008)), ids(l.result().closest()), "only the nodes that answered");
+  }
+
+  @Test
   void silentNodesPastTheirSoftTimeoutNoLongerBlockCompletion() {
     Lookup l = findNode();
     List<NodeInfo> sent = new ArrayList<>(l.start(range(1, 12), 0));
