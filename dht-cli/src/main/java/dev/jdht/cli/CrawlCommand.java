@@ -72,6 +72,8 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
   static final String STATE_NODE_ID = "crawl.node_id";
   static final String STATE_SHARD = "crawl.shard";
   static final String STATE_SEEDS = "crawl.seeds";
+  /** Stored nodes a resumed crawl loads at most (the most recently heard from). */
+  static final int RESUME_NODES = 200_000;
   static final int MAX_SAVED_SEEDS = 200;
 
   @Spec private CommandSpec spec;
@@ -186,8 +188,7 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
         bootstrap.add(n.address().toSocketAddress());
       }
     }
-    settings = new NodeSettings(settings.bind(), id, bootstrap, settings.stateDir(),
-        settings.noState(), settings.alpha(), settings.queryTimeout());
+    settings = settings.withIdAndBootstrap(id, bootstrap); // keeps every --bind and --read-only
     boolean quiet = Commands.quiet(spec);
     boolean showProgress = !quiet && (progress || Terminal.progressOnStderr());
     NodeSession session = NodeSession.start(settings, Duration.ofMinutes(1), log);
@@ -208,7 +209,9 @@ public final class CrawlCommand implements java.util.concurrent.Callable<Integer
       JsonLines printer = print ? new JsonLines(out) : null;
       CrawlListener sink = printer == null ? store : new Both(store, printer);
       try (DhtCrawlNode crawlNode = new DhtCrawlNode(session.dht())) {
-        Crawler crawler = Crawler.start(crawlNode, config, sink, seeds,
+        // a resumed crawl knows the nodes it stored, and waits out the interval each one gave
+        List<NodeSeen> resumed = resuming ? store.recentNodes(Math.min(config.maxKnownNodes(), RESUME_NODES)) : List.of();
+        Crawler crawler = Crawler.start(crawlNode, config, sink, seeds, resumed,
             maxInfohashes == null ? 0 : maxInfohashes, new SecureRandom());
         long start = System.nanoTime();
         MonitorServer monitor = http.start(session.dht(), snapshots(crawler, start));

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdht.crawl.store.ExportFormat;
 import dev.jdht.crawl.store.StoreException;
 import dev.jdht.crawl.store.StoreQueries;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -187,12 +185,15 @@ final class CrawlStoreCommands {
             err.flush();
           }
         } else {
-          Writer w = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+          PrintWriter w = spec.commandLine().getOut(); // stdout, as every command writes it
           try {
             write(q, w);
-            w.flush();
           } catch (IOException e) {
             throw new CommandFailed("cannot write to stdout: " + e.getMessage(), e);
+          }
+          w.flush();
+          if (w.checkError()) {
+            throw new CommandFailed("cannot write to stdout");
           }
         }
       }

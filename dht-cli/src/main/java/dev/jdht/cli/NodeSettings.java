@@ -78,6 +78,12 @@ public record NodeSettings(
     return new NodeSettings(binds, nodeId, bootstrap, stateDir, true, alpha, queryTimeout, readOnly, rateLimit, perIpRateLimit);
   }
 
+  /** A copy with this node id and these bootstrap addresses (null: the default routers). */
+  public NodeSettings withIdAndBootstrap(NodeId id, List<InetSocketAddress> bootstrapAddresses) {
+    return new NodeSettings(binds, id, bootstrapAddresses, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
+        perIpRateLimit);
+  }
+
   /** A copy with these server rate limits (null: the library default). */
   public NodeSettings withRateLimits(Integer global, Integer perIp) {
     return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, global, perIp);

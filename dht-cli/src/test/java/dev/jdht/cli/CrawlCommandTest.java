@@ -44,6 +44,13 @@ class CrawlCommandTest {
       assertTrue(stored.contains(ih.toHex()), ih.toHex() + " not in the store");
     }
     String id = res.err().split("crawling as ")[1].substring(0, 40);
+    // and `dht crawl export` lists every one of them
+    Cli.Result export = Cli.run("crawl", "export", "--db", db, "--format", "jsonl");
+    assertEquals(0, export.exitCode(), export.toString());
+    for (NodeId ih : held) {
+      assertTrue(export.out().contains(ih.toHex()), ih.toHex() + " not exported\n" + export.out());
+    }
+    assertTrue(res.err().contains(" sampled,") && !res.err().contains(" 0 sampled,"), res.err());
 
     // the next run: no --bootstrap, the saved contacts and node id
     Cli.Result again = Cli.run("crawl", "--bind", "127.0.39.201:0", "--no-state", "--duration", "2s", "--resume", "--db", db,
@@ -51,6 +58,8 @@ class CrawlCommandTest {
     assertEquals(0, again.exitCode(), again.toString());
     assertTrue(again.err().contains("crawling as " + id) && again.err().contains("(resumed)"), again.err());
     assertTrue(again.err().contains("dashboard: http://127.0.39.201:"), again.err());
+    // every node the first run sampled gave a 6 h interval: the resumed run asks none of them again
+    assertTrue(again.err().contains(" 0 sampled,"), again.err());
   }
 
   @Test

@@ -109,25 +109,65 @@ public final class CrawlPlanner {
     learn(n.id(), n.address(), true);
   }
 
-  private void learn(NodeId id, PeerAddress address, boolean seed) {
-    if (id.equals(self) || address.port() == 0 || known.containsKey(id)) {
+  /**
+   * A node stored by an earlier run of this crawl ({@code atMillis}: when it was last heard from).
+   * One that answered sample_infohashes is asked again only once the {@code interval} it gave has
+   * passed since then (last heard from is never before its last sample, so this never asks too
+   * soon); one that does not speak BEP 51 is known but not asked; one never asked is fresh work.
+   */
+  public void addResumed(NodeSeen n, long now, long nowMillis) {
+    Known k = admit(n.id(), n.address(), true);
+    if (k == null || k.state == State.DONE) {
       return;
     }
-    if (!seed && !config.shard().contains(id)) {
+    if (Boolean.FALSE.equals(n.bep51())) {
+      k.state = State.DONE;
       return;
+    }
+    long waitMillis = 0;
+    if (Boolean.TRUE.equals(n.bep51()) && n.intervalSeconds() != null) {
+      long interval = Math.min(Math.max(0, n.intervalSeconds()), config.maxIntervalSeconds());
+      waitMillis = n.atMillis() + interval * 1000 - nowMillis;
+    }
+    if (waitMillis <= 0) {
+      fresh.add(k);
+    } else {
+      k.state = State.WAITING;
+      k.nextSampleAt = now + waitMillis * 1_000_000L;
+      reask.add(k);
+    }
+  }
+
+  private void learn(NodeId id, PeerAddress address, boolean seed) {
+    Known k = admit(id, address, seed);
+    if (k != null && k.state == State.FRESH) {
+      fresh.add(k);
+    }
+  }
+
+  /**
+   * A new node entry, FRESH (not queued yet) in our shard or DONE outside it (a seed from outside
+   * is a way in, not work); null if the node is known, ours, unusable, outside the shard and not a
+   * seed, or over the bound.
+   */
+  private Known admit(NodeId id, PeerAddress address, boolean seed) {
+    if (id.equals(self) || address.port() == 0 || known.containsKey(id)) {
+      return null;
+    }
+    if (!seed && !config.shard().contains(id)) {
+      return null;
     }
     if (known.size() >= config.maxKnownNodes()) {
       ignoredNodes++;
-      return;
+      return null;
     }
     Known k = new Known(id, address);
     known.put(id, k);
     byId.put(id, k);
-    if (config.shard().contains(id)) {
-      fresh.add(k);
-    } else {
-      k.state = State.DONE; // a seed outside the shard: a way in, not work
+    if (!config.shard().contains(id)) {
+      k.state = State.DONE;
     }
+    return k;
   }
 
   /** A get_peers or announce_peer query reached our node. */

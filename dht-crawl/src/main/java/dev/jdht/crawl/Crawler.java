@@ -48,8 +48,21 @@ public final class Crawler {
    */
   public static Crawler start(
       CrawlNode node, CrawlConfig config, CrawlListener listener, Collection<NodeInfo> seeds, long maxInfohashes, Random random) {
+    return start(node, config, listener, seeds, java.util.List.of(), maxInfohashes, random);
+  }
+
+  /**
+   * Resumes a crawl: as {@link #start(CrawlNode, CrawlConfig, CrawlListener, Collection, long,
+   * Random)}, and {@code resumed} are the nodes an earlier run stored (see {@link
+   * CrawlPlanner#addResumed}): their BEP 51 {@code interval} is honoured across the restart.
+   */
+  public static Crawler start(CrawlNode node, CrawlConfig config, CrawlListener listener, Collection<NodeInfo> seeds,
+      Collection<NodeSeen> resumed, long maxInfohashes, Random random) {
     Crawler c = new Crawler(node, config, listener, maxInfohashes, random);
     node.schedule(0, () -> {
+      for (NodeSeen n : resumed) {
+        c.planner.addResumed(n, node.nanos(), node.wallMillis());
+      }
       for (NodeInfo n : seeds) {
         c.planner.addSeed(n);
       }

@@ -1,6 +1,7 @@
 package dev.jdht.crawl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,6 +115,38 @@ class CrawlPlannerTest {
       p.onTimeout(x.token(), now[0]);
       now[0] += 10 * S;
     }
+  }
+
+  @Test
+  void aResumedCrawlWaitsOutEachStoredNodesIntervalAndSkipsNodesWithoutBep51() {
+    CrawlPlanner p = planner(CrawlConfig.builder().rate(100).build());
+    long wallNow = 10_000_000L; // ms since the epoch, as the store keeps them
+    NodeInfo recent = node(1); // sampled 100 s ago with interval 600: not before 500 s from now
+    NodeInfo old = node(2); // sampled an hour ago with interval 600: at once
+    NodeInfo noBep51 = node(3); // answered without samples: never asked for samples
+    NodeInfo unknown = node(4); // never asked: fresh work
+    p.addResumed(new NodeSeen(recent.id(), recent.address(), wallNow - 100_000, true, 40L, 600L), 0, wallNow);
+    p.addResumed(new NodeSeen(old.id(), old.address(), wallNow - 3_600_000, true, 40L, 600L), 0, wallNow);
+    p.addResumed(new NodeSeen(noBep51.id(), noBep51.address(), wallNow - 1000, false, null, null), 0, wallNow);
+    p.addResumed(new NodeSeen(unknown.id(), unknown.address(), wallNow - 1000, null, null, null), 0, wallNow);
+    p.addSeed(recent); // the saved routing table may hold it too: it stays as resumed
+    long[] now = {0};
+    List<NodeInfo> sampled = new ArrayList<>();
+    long recentAskedAt = -1;
+    while (now[0] < 700 * S && recentAskedAt < 0) {
+      CrawlPlanner.Action x = nextAt(p, now);
+      if (x.method() == SingleHopMethod.SAMPLE_INFOHASHES) {
+        sampled.add(x.to());
+        if (x.to().equals(recent)) {
+          recentAskedAt = now[0];
+        }
+      }
+      p.onTimeout(x.token(), now[0]);
+      now[0] += S;
+    }
+    assertEquals(List.of(old, unknown), sampled.subList(0, 2), "the due and the fresh nodes first");
+    assertFalse(sampled.contains(noBep51));
+    assertTrue(recentAskedAt >= 500 * S, "asked at " + recentAskedAt / S + " s");
   }
 
   @Test

@@ -4,6 +4,10 @@ import dev.jdht.crawl.CrawlListener;
 import dev.jdht.crawl.InfohashSeen;
 import dev.jdht.crawl.NodeSeen;
 import dev.jdht.crawl.PeerSeen;
+import dev.jdht.krpc.wire.NodeId;
+import dev.jdht.krpc.wire.PeerAddress;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -217,19 +221,69 @@ public final class CrawlStore implements CrawlListener, AutoCloseable {
     } finally {
       lock.unlock();
     }
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT v FROM crawl_state WHERE k = ?")) {
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getString(1) : null;
+        }
+      }
+    });
+  }
+
+  /**
+   * Up to {@code limit} stored nodes, most recently heard from first, as {@link NodeSeen} with
+   * {@code atMillis} = last seen and the stored BEP 51 support, {@code num} and {@code interval}:
+   * what a resumed crawl needs to honour each node's interval. Rows with an unreadable address are
+   * skipped.
+   *
+   * @throws StoreException when the database cannot be read
+   */
+  public List<NodeSeen> recentNodes(int limit) {
+    return read(c -> {
+      List<NodeSeen> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id, ip, port, last_seen, bep51, num, interval_s FROM node ORDER BY last_seen DESC LIMIT ?")) {
+        ps.setInt(1, Math.max(0, limit));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            PeerAddress address;
+            try {
+              address = PeerAddress.of(
+                  InetAddress.getByName(rs.getString(2)).getAddress(), rs.getInt(3));
+            } catch (IOException | IllegalArgumentException bad) {
+              continue; // not an address literal: nothing we wrote
+            }
+            long bep51 = rs.getLong(5);
+            Boolean supports = rs.wasNull() ? null : bep51 != 0;
+            out.add(new NodeSeen(NodeId.of(rs.getBytes(1), 0), address, rs.getLong(4), supports,
+                nullableLong(rs, 6), nullableLong(rs, 7)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private interface Read<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code query} on the reader connection (opened on first use) and commits. */
+  private <T> T read(Read<T> query) {
     synchronized (readLock) {
       try {
         if (reader == null) {
           reader = Jdbc.connect(url, dialect, false);
         }
-        try (PreparedStatement ps = reader.prepareStatement("SELECT v FROM crawl_state WHERE k = ?")) {
-          ps.setString(1, key);
-          try (ResultSet rs = ps.executeQuery()) {
-            String v = rs.next() ? rs.getString(1) : null;
-            reader.commit();
-            return v;
-          }
-        }
+        T v = query.apply(reader);
+        reader.commit();
+        return v;
       } catch (SQLException e) {
         closeQuietly(reader);
         reader = null;
