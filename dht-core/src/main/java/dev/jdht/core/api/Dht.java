@@ -215,6 +215,15 @@ public final class Dht implements AutoCloseable {
     return closed.get() ? Threads.failed("DHT closed") : lookups.lookup(target, false, null, null, d);
   }
 
+  /**
+   * BEP 33 scrape: a get_peers lookup with {@code scrape=1}; the report combines the seeds and
+   * peers bloom filters of the closest nodes that answered and estimates both counts.
+   */
+  public CompletableFuture<ScrapeReport> scrape(NodeId infoHash) {
+    Objects.requireNonNull(infoHash, "infoHash");
+    return closed.get() ? Threads.failed("DHT closed") : lookups.scrape(infoHash);
+  }
+
   /** Announces that this host has a peer for {@code infoHash} on TCP {@code port}. */
   public CompletableFuture<AnnounceReport> announce(NodeId infoHash, int port) {
     return announce(infoHash, port, false);

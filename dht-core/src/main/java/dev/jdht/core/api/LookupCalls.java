@@ -147,6 +147,19 @@ final class LookupCalls {
     return f;
   }
 
+  /** BEP 33: one scrape per family, the filters combined. */
+  CompletableFuture<ScrapeReport> scrape(NodeId infoHash) {
+    CompletableFuture<ScrapeReport> f = new CompletableFuture<>();
+    Joined<ScrapeReport> joined = new Joined<>(f, ScrapeReport::merge);
+    threads.post(() -> {
+      for (int i = 0; i < nodes.size(); i++) {
+        int family = i;
+        nodes.get(i).scrape(infoHash, r -> joined.done(family, r.error(), ScrapeReport.of(r)));
+      }
+    });
+    return f;
+  }
+
   /** Each family announces on its own schedule; closing the handle stops all of them. */
   Dht.KeepAlive keepAnnouncing(NodeId infoHash, int port, boolean impliedPort, Consumer<AnnounceReport> onEach) {
     List<Dht.KeepAlive> all = new ArrayList<>();

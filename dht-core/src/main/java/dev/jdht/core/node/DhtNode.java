@@ -477,6 +477,11 @@ public final class DhtNode {
     return lookups.start(LookupKind.GET_PEERS, infoHash, observer);
   }
 
+  /** Starts a BEP 33 scrape of {@code infoHash} (get_peers with {@code scrape=1}). */
+  public LookupHandle scrape(NodeId infoHash, Consumer<ScrapeResult> done) {
+    return lookups.scrape(infoHash, done);
+  }
+
   /** Starts a find_node lookup for {@code target}. */
   public LookupHandle findNode(NodeId target, LookupObserver observer) {
     return lookups.start(LookupKind.FIND_NODE, target, observer);

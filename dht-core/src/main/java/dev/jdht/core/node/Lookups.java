@@ -106,6 +106,26 @@ final class Lookups {
 
   /** A lookup from explicit seeds; when the bound is reached, the observer gets an error at once. */
   DhtNode.LookupHandle start(LookupKind kind, NodeId target, Collection<NodeInfo> seeds, LookupObserver observer) {
+    return start(kind, target, seeds, observer, null);
+  }
+
+  /**
+   * BEP 33: a get_peers lookup whose queries carry {@code scrape=1}; {@code done} gets the union
+   * of the closest responders' filters.
+   */
+  DhtNode.LookupHandle scrape(NodeId infoHash, Consumer<ScrapeResult> done) {
+    ScrapeCollector collector = new ScrapeCollector(infoHash, K, config.lookup().maxQueries());
+    LookupObserver observer = new LookupObserver() {
+      @Override
+      public void onDone(LookupResult result, String error) {
+        done.accept(collector.result(result, error));
+      }
+    };
+    return start(LookupKind.GET_PEERS, infoHash, routing.closest(infoHash, 3 * K), observer, collector);
+  }
+
+  private DhtNode.LookupHandle start(
+      LookupKind kind, NodeId target, Collection<NodeInfo> seeds, LookupObserver observer, ScrapeCollector scrape) {
     if (closed || running.size() >= config.maxLookups()) {
       if (observer != null) {
         Lookup lookup = new Lookup(kind, target, config.lookup(), rtt, new LookupListener() {});
@@ -114,7 +134,7 @@ final class Lookups {
       }
       return () -> {};
     }
-    LookupRun run = new LookupRun(kind, target, observer);
+    LookupRun run = new LookupRun(kind, target, observer, scrape);
     running.add(run);
     run.begin(seeds);
     return run;
@@ -133,6 +153,8 @@ final class Lookups {
     private final Lookup lookup;
     private final LookupObserver observer;
     private final LookupKind kind;
+    private final ScrapeCollector scrape;
+    private final QueryMeta queryMeta;
     private final ArrayDeque<NodeInfo> toSend = new ArrayDeque<>();
     /** Queries waiting for room in the node's full in-flight table (bounded by the lookup's own). */
     private final ArrayDeque<NodeInfo> parked = new ArrayDeque<>();
@@ -141,8 +163,10 @@ final class Lookups {
     private boolean finished;
     private boolean stepping;
 
-    LookupRun(LookupKind kind, NodeId target, LookupObserver observer) {
+    LookupRun(LookupKind kind, NodeId target, LookupObserver observer, ScrapeCollector scrape) {
       this.kind = kind;
+      this.scrape = scrape;
+      this.queryMeta = scrape == null ? meta : meta.withArg("scrape", 1);
       this.observer = observer;
       boolean allowLocal = config.routing().allowLoopbackAndPrivate();
       this.lookup =
@@ -215,6 +239,9 @@ final class Lookups {
             @Override
             public void onResponse(Response r, long rttNanos) {
               handOverOtherFamily(r);
+              if (scrape != null && !finished) {
+                scrape.onResponse(new NodeInfo(r.id(), n.address()), r);
+              }
               if (!finished) {
                 step(lookup.onResponse(n, r, clock.nanos()));
               }
@@ -238,7 +265,7 @@ final class Lookups {
       NodeId target = lookup.target();
       long timeout = config.lookup().hardTimeoutNanos();
       if (kind == LookupKind.GET_PEERS) {
-        return rpc.query(Query.GET_PEERS, n.address(), t -> new Query.GetPeers(t, id, target, meta), timeout, p);
+        return rpc.query(Query.GET_PEERS, n.address(), t -> new Query.GetPeers(t, id, target, queryMeta), timeout, p);
       }
       return rpc.query(Query.FIND_NODE, n.address(), t -> new Query.FindNode(t, id, target, meta), timeout, p);
     }
