@@ -2,6 +2,7 @@ package dev.jdht.core.node;
 
 import dev.jdht.core.api.LookupSummary;
 import dev.jdht.core.lookup.AnnounceRound;
+import dev.jdht.core.lookup.ClosestAdmission;
 import dev.jdht.core.lookup.ClosestNode;
 import dev.jdht.core.lookup.Lookup;
 import dev.jdht.core.lookup.LookupKind;
@@ -10,6 +11,8 @@ import dev.jdht.core.lookup.LookupResult;
 import dev.jdht.core.lookup.RttEstimator;
 import dev.jdht.core.routing.AddressFilter;
 import dev.jdht.core.routing.RoutingTable;
+import dev.jdht.core.secure.SecureIdPolicy;
+import dev.jdht.core.secure.SecureIds;
 import dev.jdht.core.time.Clock;
 import dev.jdht.core.time.TimerQueue;
 import dev.jdht.krpc.message.ErrorMessage;
@@ -37,7 +40,7 @@ final class Lookups {
   /** How long a query parked for a full in-flight table waits before it is tried again. */
   private static final long UNPARK_NANOS = 10_000_000L;
 
-  private final NodeId id;
+  private NodeId id;
   private final NodeConfig config;
   private final QueryMeta meta;
   private final Rpc rpc;
@@ -169,9 +172,12 @@ final class Lookups {
       this.queryMeta = scrape == null ? meta : meta.withArg("scrape", 1);
       this.observer = observer;
       boolean allowLocal = config.routing().allowLoopbackAndPrivate();
+      boolean enforce = config.secureIds() == SecureIdPolicy.ENFORCE;
       this.lookup =
           new Lookup(kind, target, config.lookup(), rtt, this, id,
-              n -> n.address().isIpv6() == ipv6 && AddressFilter.isAcceptable(n.address(), allowLocal));
+              n -> n.address().isIpv6() == ipv6 && AddressFilter.isAcceptable(n.address(), allowLocal)
+                  && (!enforce || SecureIds.matches(n.id(), n.address())));
+      lookup.setAdmission(ClosestAdmission.of(config.secureIds()));
     }
 
     void begin(Collection<NodeInfo> seeds) {
@@ -421,5 +427,10 @@ final class Lookups {
       }
     }
     maybeDone.run();
+  }
+
+  /** BEP 42: our id changed (regenerated from our external IP); later messages carry {@code newId}. */
+  void setId(NodeId newId) {
+    this.id = newId;
   }
 }

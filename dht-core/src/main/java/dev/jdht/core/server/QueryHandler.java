@@ -29,7 +29,7 @@ public final class QueryHandler {
   private static final long SAMPLE_INTERVAL_SECONDS = 6 * 3600;
   private static final long SAMPLE_CACHE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-  private final NodeId id;
+  private NodeId id;
   private final byte[] version;
   private final int maxReplyBytes;
   private final RoutingTable routing;
@@ -176,5 +176,10 @@ public final class QueryHandler {
       chosen.add(p);
     }
     return b.values(chosen).build();
+  }
+
+  /** BEP 42: our id changed (regenerated from our external IP); later messages carry {@code newId}. */
+  public void setId(NodeId newId) {
+    this.id = newId;
   }
 }
