@@ -402,8 +402,9 @@ public final class DhtNode {
 
   /**
    * Takes a new node id: the routing table is re-keyed around it (its entries kept), and the
-   * server, lookups, bootstrap and single queries use it from now on. Lookups already running
-   * finish under the old id. Node thread only.
+   * server, lookups, bootstrap and single queries use it from now on, and a find_node for the new
+   * id introduces us to its neighbours. Lookups already running finish under the old id. Node
+   * thread only.
    */
   public void changeId(NodeId newId, long now) {
     if (newId.equals(id)) {
@@ -418,6 +419,9 @@ public final class DhtNode {
     lookups.setId(newId);
     bootstrap.setId(newId);
     singleHop.setId(newId);
+    if (started && !closed && lookups.hasRoomForMaintenance()) {
+      lookups.start(LookupKind.FIND_NODE, newId, null); // our new neighbours learn us
+    }
   }
 
   /** BEP 42: our external IP as voted by responders (4 or 16 bytes), or null before it settles. */
