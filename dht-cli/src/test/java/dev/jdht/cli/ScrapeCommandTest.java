@@ -35,6 +35,20 @@ class ScrapeCommandTest {
   }
 
   @Test
+  void aPeerAnnouncedWithSeedCountsAsASeed() throws Exception {
+    NodeId ih = NodeId.random(RANDOM);
+    Cli.Result seed = Cli.run("announce", ih.toHex(), "--port", "51413", "--seed", "--json", "--bootstrap",
+        TestNet.bootstrap(), "--bind", "127.0.39.9:0");
+    assertEquals(0, seed.exitCode(), seed::toString);
+    assertTrue(Json.mapper().readTree(seed.out()).get("seed").asBoolean());
+    Cli.Result leech = Cli.run("announce", ih.toHex(), "--port", "51413", "--bootstrap", TestNet.bootstrap(),
+        "--bind", "127.0.39.10:0");
+    assertEquals(0, leech.exitCode(), leech::toString);
+    Cli.Result r = Cli.run("scrape", ih.toHex(), "--bootstrap", TestNet.bootstrap(), "--bind", "127.0.39.7:0");
+    assertEquals("seeds 1\npeers 1\n", r.out(), r::toString);
+  }
+
+  @Test
   void badInfohashIsAUsageError() {
     Cli.Result r = Cli.run("scrape", "nothex");
     assertEquals(2, r.exitCode(), r::toString);

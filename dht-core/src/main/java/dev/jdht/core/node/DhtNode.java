@@ -553,6 +553,12 @@ public final class DhtNode {
     return lookups.announce(infoHash, port, impliedPort, onPeer, done);
   }
 
+  /** As {@link #announce(NodeId, int, boolean, Consumer, Consumer)}, as a seed when {@code seed} (BEP 33). */
+  public LookupHandle announce(NodeId infoHash, int port, boolean impliedPort, boolean seed,
+      Consumer<PeerAddress> onPeer, Consumer<AnnounceResult> done) {
+    return lookups.announce(infoHash, port, impliedPort, seed, onPeer, done);
+  }
+
   // ------------------------------------------------------------------------------------------
   // timers for the API layer
 

@@ -353,6 +353,12 @@ final class Lookups {
   /** A get_peers lookup, then announce_peer to the K closest responders that gave a token. */
   DhtNode.LookupHandle announce(
       NodeId infoHash, int port, boolean impliedPort, Consumer<PeerAddress> onPeer, Consumer<AnnounceResult> done) {
+    return announce(infoHash, port, impliedPort, false, onPeer, done);
+  }
+
+  /** As above; {@code seed} adds BEP 33's {@code seed=1} (the peer has the whole torrent). */
+  DhtNode.LookupHandle announce(NodeId infoHash, int port, boolean impliedPort, boolean seed,
+      Consumer<PeerAddress> onPeer, Consumer<AnnounceResult> done) {
     return start(
         LookupKind.GET_PEERS,
         infoHash,
@@ -370,13 +376,14 @@ final class Lookups {
               done.accept(new AnnounceResult(result, List.of(), List.of(), 0, error != null ? error : "cancelled"));
               return;
             }
-            announceRound(infoHash, port, impliedPort, result, done);
+            announceRound(infoHash, port, impliedPort, seed, result, done);
           }
         });
   }
 
   private void announceRound(
-      NodeId infoHash, int port, boolean impliedPort, LookupResult result, Consumer<AnnounceResult> done) {
+      NodeId infoHash, int port, boolean impliedPort, boolean seed, LookupResult result, Consumer<AnnounceResult> done) {
+    QueryMeta announceMeta = seed ? meta.withArg("seed", 1) : meta;
     AnnounceRound round = new AnnounceRound(result.closest(), K);
     List<NodeInfo> targets = new ArrayList<>();
     for (ClosestNode c : round.targets()) {
@@ -420,7 +427,7 @@ final class Lookups {
       if (!rpc.query(
           Query.ANNOUNCE_PEER,
           n.address(),
-          t -> new Query.AnnouncePeer(t, id, infoHash, port, impliedPort, token, meta),
+          t -> new Query.AnnouncePeer(t, id, infoHash, port, impliedPort, token, announceMeta),
           config.queryTimeoutNanos(),
           p)) {
         round.onFailure(n);
