@@ -65,6 +65,10 @@ public final class AnnounceCommand implements Callable<Integer> {
           + "implied_port; useful behind NAT). P defaults to the node's UDP port.")
   private boolean impliedPort;
 
+  @Option(names = "--seed", description = "Announce the peer as a seed (BEP 33 seed=1: it has the whole torrent), "
+      + "so that dht scrape counts it among the seeds.")
+  private boolean seed;
+
   @Option(names = "--keep", description = "Announce again every 15 to 30 minutes until Ctrl-C.")
   private boolean keep;
 
@@ -154,7 +158,7 @@ public final class AnnounceCommand implements Callable<Integer> {
           err.flush();
         }
         AtomicInteger rounds = new AtomicInteger();
-        try (Dht.KeepAlive k = dht.keepAnnouncing(infoHash, p, impliedPort, r -> {
+        try (Dht.KeepAlive k = dht.keepAnnouncing(infoHash, p, impliedPort, seed, r -> {
           synchronized (out) {
             print(out, r, p, rounds.incrementAndGet());
           }
@@ -169,7 +173,7 @@ public final class AnnounceCommand implements Callable<Integer> {
   }
 
   private AnnounceReport once(Dht dht, int p, long deadline) {
-    AnnounceReport r = Commands.await(dht.announce(infoHash, p, impliedPort), deadline, "announce");
+    AnnounceReport r = Commands.await(dht.announce(infoHash, p, impliedPort, seed), deadline, "announce");
     if (r == null) {
       throw new CommandFailed("the announce did not finish within " + Durations.format(timeout), CommandFailed.TIMEOUT, null);
     }
@@ -186,6 +190,7 @@ public final class AnnounceCommand implements Callable<Integer> {
     o.put("infohash", infoHash.toHex());
     o.put("port", p);
     o.put("implied_port", impliedPort);
+    o.put("seed", seed);
     o.put("tried", r.targets().size());
     o.set("acknowledged", Reports.nodes(r.acknowledged()));
     o.put("failed", r.failed());

@@ -1,5 +1,6 @@
 package dev.jdht.cli;
 
+import dev.jdht.core.secure.SecureIdPolicy;
 import dev.jdht.krpc.wire.NodeId;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -26,6 +27,27 @@ public final class NodeOptions {
   boolean readOnly;
 
   @Option(
+      names = "--secure-ids",
+      paramLabel = "off|prefer|enforce",
+      converter = SecureIdsConverter.class,
+      description = "BEP 42 node ids bound to addresses: prefer (default) favours nodes whose id matches "
+          + "their IP in the routing table and in lookups and takes an id matching our external IP "
+          + "once replies agree on it; enforce also refuses the others; off checks nothing.")
+  SecureIdPolicy secureIds;
+
+  /** Parses --secure-ids. */
+  public static final class SecureIdsConverter implements picocli.CommandLine.ITypeConverter<SecureIdPolicy> {
+    @Override
+    public SecureIdPolicy convert(String value) {
+      try {
+        return SecureIdPolicy.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  @Option(
       names = "--node-id",
       paramLabel = "HEX",
       converter = Converters.Id.class,
@@ -45,6 +67,11 @@ public final class NodeOptions {
   /** Whether --read-only was given. */
   public boolean readOnly() {
     return readOnly;
+  }
+
+  /** The BEP 42 policy asked for, or null for the library default (prefer). */
+  public SecureIdPolicy secureIds() {
+    return secureIds;
   }
 
   /** The node id asked for, or null. */

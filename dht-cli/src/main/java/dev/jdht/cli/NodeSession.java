@@ -175,6 +175,9 @@ public final class NodeSession implements AutoCloseable {
           }
         });
       }
+      if (s.secureIds() != null) {
+        b.configure(c -> c.secureIds(s.secureIds()));
+      }
       boolean[] fellBack = {false};
       b.readOnly(s.readOnly());
       Dht dht = bind(b, s.binds(), fellBack, log);

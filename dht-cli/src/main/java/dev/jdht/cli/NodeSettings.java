@@ -1,5 +1,6 @@
 package dev.jdht.cli;
 
+import dev.jdht.core.secure.SecureIdPolicy;
 import dev.jdht.krpc.wire.NodeId;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.List;
  *     worth), or null for the library default
  * @param perIpRateLimit incoming queries per second per source IP (burst: two seconds' worth), or
  *     null for the library default
+ * @param secureIds BEP 42 policy, or null for the library default (prefer)
  */
 public record NodeSettings(
     List<BindAddress> binds,
@@ -35,7 +37,8 @@ public record NodeSettings(
     Duration queryTimeout,
     boolean readOnly,
     Integer rateLimit,
-    Integer perIpRateLimit) {
+    Integer perIpRateLimit,
+    SecureIdPolicy secureIds) {
 
   /** Copies the lists. */
   public NodeSettings {
@@ -46,7 +49,7 @@ public record NodeSettings(
   /** Default rate limits. */
   public NodeSettings(List<BindAddress> binds, NodeId nodeId, List<InetSocketAddress> bootstrap, Path stateDir,
       boolean noState, Integer alpha, Duration queryTimeout, boolean readOnly) {
-    this(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, null, null);
+    this(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, null, null, null);
   }
 
   /** One bind address, not read-only. */
@@ -70,22 +73,30 @@ public record NodeSettings(
         net != null && net.noState(),
         alpha,
         queryTimeout,
-        node != null && node.readOnly());
+        node != null && node.readOnly()).withSecureIds(node != null ? node.secureIds() : null);
   }
 
   /** A copy that neither reads nor writes state. */
   public NodeSettings withoutState() {
-    return new NodeSettings(binds, nodeId, bootstrap, stateDir, true, alpha, queryTimeout, readOnly, rateLimit, perIpRateLimit);
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, true, alpha, queryTimeout, readOnly, rateLimit, perIpRateLimit,
+        secureIds);
   }
 
   /** A copy with this node id and these bootstrap addresses (null: the default routers). */
   public NodeSettings withIdAndBootstrap(NodeId id, List<InetSocketAddress> bootstrapAddresses) {
     return new NodeSettings(binds, id, bootstrapAddresses, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
-        perIpRateLimit);
+        perIpRateLimit, secureIds);
   }
 
   /** A copy with these server rate limits (null: the library default). */
   public NodeSettings withRateLimits(Integer global, Integer perIp) {
-    return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, global, perIp);
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, global, perIp,
+        secureIds);
+  }
+
+  /** A copy with this BEP 42 policy (null: the library default). */
+  public NodeSettings withSecureIds(SecureIdPolicy policy) {
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
+        perIpRateLimit, policy);
   }
 }

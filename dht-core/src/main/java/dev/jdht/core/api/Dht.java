@@ -215,6 +215,15 @@ public final class Dht implements AutoCloseable {
     return closed.get() ? Threads.failed("DHT closed") : lookups.lookup(target, false, null, null, d);
   }
 
+  /**
+   * BEP 33 scrape: a get_peers lookup with {@code scrape=1}; the report combines the seeds and
+   * peers bloom filters of the closest nodes that answered and estimates both counts.
+   */
+  public CompletableFuture<ScrapeReport> scrape(NodeId infoHash) {
+    Objects.requireNonNull(infoHash, "infoHash");
+    return closed.get() ? Threads.failed("DHT closed") : lookups.scrape(infoHash);
+  }
+
   /** Announces that this host has a peer for {@code infoHash} on TCP {@code port}. */
   public CompletableFuture<AnnounceReport> announce(NodeId infoHash, int port) {
     return announce(infoHash, port, false);
@@ -231,6 +240,16 @@ public final class Dht implements AutoCloseable {
     return closed.get() ? Threads.failed("DHT closed") : lookups.announce(infoHash, port, impliedPort);
   }
 
+  /**
+   * As {@link #announce(NodeId, int, boolean)}; with {@code seed} the nodes record the peer as a
+   * seed (BEP 33 {@code seed=1}), which scrapes count apart from the other peers.
+   */
+  public CompletableFuture<AnnounceReport> announce(NodeId infoHash, int port, boolean impliedPort, boolean seed) {
+    Objects.requireNonNull(infoHash, "infoHash");
+    LookupCalls.checkPort(port);
+    return closed.get() ? Threads.failed("DHT closed") : lookups.announce(infoHash, port, impliedPort, seed);
+  }
+
   /** A repeating announce; close it to stop. */
   public interface KeepAlive extends AutoCloseable {
     @Override
@@ -245,7 +264,15 @@ public final class Dht implements AutoCloseable {
   public KeepAlive keepAnnouncing(NodeId infoHash, int port, boolean impliedPort, Consumer<AnnounceReport> onEach) {
     Objects.requireNonNull(infoHash, "infoHash");
     LookupCalls.checkPort(port);
-    return lookups.keepAnnouncing(infoHash, port, impliedPort, onEach);
+    return lookups.keepAnnouncing(infoHash, port, impliedPort, false, onEach);
+  }
+
+  /** As {@link #keepAnnouncing(NodeId, int, boolean, Consumer)}, as a seed when {@code seed} (BEP 33). */
+  public KeepAlive keepAnnouncing(
+      NodeId infoHash, int port, boolean impliedPort, boolean seed, Consumer<AnnounceReport> onEach) {
+    Objects.requireNonNull(infoHash, "infoHash");
+    LookupCalls.checkPort(port);
+    return lookups.keepAnnouncing(infoHash, port, impliedPort, seed, onEach);
   }
 
   /** Pings a node; the result holds its id and round-trip time, or the error. */

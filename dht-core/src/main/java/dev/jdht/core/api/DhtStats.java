@@ -31,6 +31,8 @@ import java.util.Map;
  *     wrong family for the node (BEP 32: e.g. an IPv4-mapped address in {@code nodes6})
  * @param droppedIdChanged responses whose id differs from the one the routing table knows for that
  *     address (the table keeps the known id)
+ * @param idMismatchNodes BEP 42: routing table nodes whose id does not match their address
+ * @param idRegenerations BEP 42: times our id was regenerated from our voted external IP
  */
 public record DhtStats(
     long datagramsIn,
@@ -56,7 +58,9 @@ public record DhtStats(
     int storedInfoHashes,
     Map<String, Long> queriesAnswered,
     long droppedWrongFamily,
-    long droppedIdChanged) {
+    long droppedIdChanged,
+    int idMismatchNodes,
+    long idRegenerations) {
 
   public DhtStats {
     queriesAnswered = Map.copyOf(queriesAnswered);
@@ -64,7 +68,7 @@ public record DhtStats(
     queriesOut = Map.copyOf(queriesOut);
   }
 
-  /** Stats without the BEP 32 drop counters (both 0). */
+  /** Stats without the BEP 32 drop counters and the BEP 42 figures (all 0). */
   public DhtStats(
       long datagramsIn,
       long bytesIn,
@@ -90,7 +94,8 @@ public record DhtStats(
       Map<String, Long> queriesAnswered) {
     this(datagramsIn, bytesIn, datagramsOut, bytesOut, sendFailures, queriesIn, queriesOut, responsesIn, errorsIn,
         errorsOut, timeouts, droppedMalformed, droppedUnknownTransaction, droppedRateLimited, handlerFailures,
-        routingTableSize, goodNodes, inFlight, activeLookups, storedPeers, storedInfoHashes, queriesAnswered, 0, 0);
+        routingTableSize, goodNodes, inFlight, activeLookups, storedPeers, storedInfoHashes, queriesAnswered, 0, 0,
+        0, 0);
   }
 
   /**
@@ -122,7 +127,9 @@ public record DhtStats(
         storedInfoHashes,
         sum(queriesAnswered, o.queriesAnswered),
         droppedWrongFamily + o.droppedWrongFamily,
-        droppedIdChanged + o.droppedIdChanged);
+        droppedIdChanged + o.droppedIdChanged,
+        idMismatchNodes + o.idMismatchNodes,
+        idRegenerations + o.idRegenerations);
   }
 
   private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

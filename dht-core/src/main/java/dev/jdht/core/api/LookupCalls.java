@@ -135,29 +135,48 @@ final class LookupCalls {
   }
 
   CompletableFuture<AnnounceReport> announce(NodeId infoHash, int port, boolean impliedPort) {
+    return announce(infoHash, port, impliedPort, false);
+  }
+
+  /** With {@code seed}, the announces carry BEP 33's {@code seed=1}. */
+  CompletableFuture<AnnounceReport> announce(NodeId infoHash, int port, boolean impliedPort, boolean seed) {
     CompletableFuture<AnnounceReport> f = new CompletableFuture<>();
     Joined<AnnounceReport> joined = new Joined<>(f, AnnounceReport::merge);
     threads.post(() -> {
       for (int i = 0; i < nodes.size(); i++) {
         int family = i;
-        nodes.get(i).announce(infoHash, port, impliedPort, null,
+        nodes.get(i).announce(infoHash, port, impliedPort, seed, null,
             r -> joined.done(family, r.error(), AnnounceReport.of(r)));
       }
     });
     return f;
   }
 
+  /** BEP 33: one scrape per family, the filters combined. */
+  CompletableFuture<ScrapeReport> scrape(NodeId infoHash) {
+    CompletableFuture<ScrapeReport> f = new CompletableFuture<>();
+    Joined<ScrapeReport> joined = new Joined<>(f, ScrapeReport::merge);
+    threads.post(() -> {
+      for (int i = 0; i < nodes.size(); i++) {
+        int family = i;
+        nodes.get(i).scrape(infoHash, r -> joined.done(family, r.error(), ScrapeReport.of(r)));
+      }
+    });
+    return f;
+  }
+
   /** Each family announces on its own schedule; closing the handle stops all of them. */
-  Dht.KeepAlive keepAnnouncing(NodeId infoHash, int port, boolean impliedPort, Consumer<AnnounceReport> onEach) {
+  Dht.KeepAlive keepAnnouncing(
+      NodeId infoHash, int port, boolean impliedPort, boolean seed, Consumer<AnnounceReport> onEach) {
     List<Dht.KeepAlive> all = new ArrayList<>();
     for (DhtNode n : nodes) {
-      all.add(keepAnnouncing(n, infoHash, port, impliedPort, onEach));
+      all.add(keepAnnouncing(n, infoHash, port, impliedPort, seed, onEach));
     }
     return () -> all.forEach(Dht.KeepAlive::close);
   }
 
   private Dht.KeepAlive keepAnnouncing(
-      DhtNode node, NodeId infoHash, int port, boolean impliedPort, Consumer<AnnounceReport> onEach) {
+      DhtNode node, NodeId infoHash, int port, boolean impliedPort, boolean seed, Consumer<AnnounceReport> onEach) {
     AtomicBoolean stopped = new AtomicBoolean();
     TimerQueue.Timer[] timer = new TimerQueue.Timer[1];
     Runnable[] round = new Runnable[1];
@@ -166,7 +185,7 @@ final class LookupCalls {
           if (stopped.get() || node.isClosed()) {
             return;
           }
-          node.announce(infoHash, port, impliedPort, null, r -> {
+          node.announce(infoHash, port, impliedPort, seed, null, r -> {
             if (onEach != null && r.error() == null) {
               AnnounceReport rep = AnnounceReport.of(r);
               threads.callback(() -> onEach.accept(rep));

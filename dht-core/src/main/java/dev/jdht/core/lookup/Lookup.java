@@ -78,9 +78,11 @@ public final class Lookup {
     boolean silent;
     byte[] token;
     long rtt;
+    ClosestAdmission.Facts facts;
 
-    Candidate(NodeInfo node) {
+    Candidate(NodeInfo node, ClosestAdmission admission) {
       this.node = node;
+      this.facts = admission.facts(node);
     }
   }
 
@@ -91,6 +93,7 @@ public final class Lookup {
   private final LookupListener listener;
   private final NodeId selfId;
   private final Predicate<? super NodeInfo> contactFilter;
+  private ClosestAdmission admission = ClosestAdmission.ALL;
 
   private final TreeSet<Candidate> candidates;
   private final Map<PeerAddress, Candidate> byAddress = new HashMap<>();
@@ -150,6 +153,18 @@ public final class Lookup {
     this.selfId = selfId;
     this.contactFilter = contactFilter;
     this.candidates = new TreeSet<>((a, b) -> target.compareDistance(a.node.id(), b.node.id()));
+  }
+
+  /**
+   * BEP 42 and address diversity (default {@link ClosestAdmission#ALL}): which candidates may take
+   * a place among the K closest; the others are neither queried nor counted. Call before {@link
+   * #start}.
+   */
+  public void setAdmission(ClosestAdmission admission) {
+    if (started) {
+      throw new IllegalStateException("set the admission rule before start");
+    }
+    this.admission = admission;
   }
 
   /**
@@ -372,9 +387,13 @@ public final class Lookup {
 
   private LookupResult snapshot() {
     List<ClosestNode> closest = new ArrayList<>(config.k());
+    ClosestAdmission.Round round = admission.round();
     for (Candidate c : candidates) {
       if (closest.size() >= config.k()) {
         break;
+      }
+      if (!round.admit(c.facts)) {
+        continue;
       }
       if (c.state == State.RESPONDED) {
         closest.add(new ClosestNode(c.node, c.token, c.rtt));
@@ -407,6 +426,7 @@ public final class Lookup {
     candidates.remove(c);
     byId.remove(c.node.id());
     c.node = new NodeInfo(reported, c.node.address());
+    c.facts = admission.facts(c.node);
     byId.put(reported, c);
     queriedIds.add(reported);
     candidates.add(c);
@@ -446,10 +466,10 @@ public final class Lookup {
     if (contactFilter != null && !contactFilter.test(n)) {
       return false;
     }
-    if (candidates.size() >= config.maxCandidates() && !evictFartherThan(id)) {
+    Candidate c = new Candidate(n, admission);
+    if (candidates.size() >= config.maxCandidates() && !evictFartherThan(id) && !evictInadmissible(c)) {
       return false;
     }
-    Candidate c = new Candidate(n);
     candidates.add(c);
     byAddress.put(a, c);
     byId.put(id, c);
@@ -489,6 +509,28 @@ public final class Lookup {
     return false;
   }
 
+  /**
+   * BEP 42 prefer: with the set full of closer candidates, a matching newcomer takes the place of
+   * the farthest Pending candidate whose id does not match (sybils next to the target must not
+   * crowd out the honest nodes). False if the newcomer mismatches or there is none.
+   */
+  private boolean evictInadmissible(Candidate newcomer) {
+    if (admission.admitsAll() || newcomer.facts.mismatch()) {
+      return false;
+    }
+    Iterator<Candidate> it = candidates.descendingIterator();
+    while (it.hasNext()) {
+      Candidate c = it.next();
+      if (c.state == State.PENDING && c.facts.mismatch()) {
+        it.remove();
+        byAddress.remove(c.node.address());
+        byId.remove(c.node.id());
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Checks completion, then fills free slots. */
   private List<NodeInfo> advance(long now) {
     if (done) {
@@ -500,9 +542,13 @@ public final class Lookup {
     }
     List<NodeInfo> out = null;
     int viable = 0;
+    ClosestAdmission.Round round = admission.round();
     for (Candidate c : candidates) {
       if (viable >= config.k() || active >= config.alpha() || queriesSent >= config.maxQueries()) {
         break;
+      }
+      if (!round.admit(c.facts)) {
+        continue;
       }
       switch (c.state) {
         case RESPONDED -> viable++;
@@ -545,7 +591,11 @@ public final class Lookup {
   private boolean isComplete() {
     boolean exhausted = queriesSent >= config.maxQueries();
     int responded = 0;
+    ClosestAdmission.Round round = admission.round();
     for (Candidate c : candidates) {
+      if (!round.admit(c.facts)) {
+        continue;
+      }
       switch (c.state) {
         case RESPONDED -> {
           if (++responded >= config.k()) {

@@ -30,7 +30,7 @@ final class Bootstrap {
   private static final int K = RoutingTable.K;
   private static final int MAX_BOOTSTRAP_CONTACTS = 64;
 
-  private final NodeId id;
+  private NodeId id;
   private final NodeConfig config;
   private final QueryMeta meta;
   private final Rpc rpc;
@@ -201,5 +201,10 @@ final class Bootstrap {
       c.accept("node closed");
     }
     readyWaiters.clear();
+  }
+
+  /** BEP 42: our id changed (regenerated from our external IP); later messages carry {@code newId}. */
+  void setId(NodeId newId) {
+    this.id = newId;
   }
 }

@@ -9,6 +9,9 @@ import dev.jdht.core.routing.NodeEntry;
 import dev.jdht.core.routing.NodeState;
 import dev.jdht.core.routing.RoutingTable;
 import dev.jdht.core.rpc.TokenIssuer;
+import dev.jdht.core.secure.ExternalIpVoter;
+import dev.jdht.core.secure.SecureIdPolicy;
+import dev.jdht.core.secure.SecureIds;
 import dev.jdht.core.rpc.Transaction;
 import dev.jdht.core.rpc.TransactionTable;
 import dev.jdht.core.server.PeerStore;
@@ -54,7 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class DhtNode {
   private static final Logger log = LoggerFactory.getLogger(DhtNode.class);
 
-  private final NodeId id;
+  /** Written on the node thread only (BEP 42 regeneration); volatile for {@link #id()} readers. */
+  private volatile NodeId id;
   private final NodeConfig config;
   private final TimerQueue timers;
   private final Clock clock;
@@ -78,6 +82,8 @@ public final class DhtNode {
   private final Lookups lookups;
   private final Bootstrap bootstrap;
   private final SingleHop singleHop;
+  private final ExternalIpVoter externalIp = ExternalIpVoter.defaults();
+  private long idRegenerations;
   private Consumer<InfohashQuery> infohashQueries;
   private final boolean ipv6;
   private DhtNode otherFamily;
@@ -119,6 +125,7 @@ public final class DhtNode {
     this.random = random;
     long now = clock.nanos();
     this.routing = new RoutingTable(id, config.routing(), random);
+    routing.setIdPolicy(config.secureIds());
     TokenIssuer tokens = new TokenIssuer(random, config.tokenRotateNanos(), now);
     this.peers = sharedPeers != null ? sharedPeers
         : new PeerStore(
@@ -369,6 +376,7 @@ public final class DhtNode {
         routing.onResponse(new NodeInfo(r.id(), from), now, rttNanos);
       }
       tx.owner().onResponse(r, rttNanos);
+      voteExternalIp(from, r.externalIp(), now);
       if (!bootstrap.isReady()) {
         bootstrap.checkReady();
       }
@@ -376,6 +384,49 @@ public final class DhtNode {
       counters.errorsIn++;
       tx.owner().onError(e);
     }
+  }
+
+  /**
+   * BEP 42: counts the responder's vote for our external IP; once an address settles and our id
+   * does not match it (policy PREFER or ENFORCE), a matching id is generated and taken at once.
+   */
+  private void voteExternalIp(PeerAddress from, PeerAddress ours, long now) {
+    if (config.secureIds() == SecureIdPolicy.OFF || ours == null) {
+      return;
+    }
+    byte[] ip = externalIp.vote(from, ours);
+    if (ip != null && !SecureIds.matches(id, ip)) {
+      changeId(SecureIds.generate(ip, random), now);
+    }
+  }
+
+  /**
+   * Takes a new node id: the routing table is re-keyed around it (its entries kept), and the
+   * server, lookups, bootstrap and single queries use it from now on, and a find_node for the new
+   * id introduces us to its neighbours. Lookups already running finish under the old id. Node
+   * thread only.
+   */
+  public void changeId(NodeId newId, long now) {
+    if (newId.equals(id)) {
+      return;
+    }
+    log.info("node id {} -> {} (BEP 42, external IP {})", id, newId,
+        externalIp.settled() == null ? "?" : PeerAddress.of(externalIp.settled(), 1).hostString());
+    id = newId;
+    idRegenerations++;
+    routing.rekey(newId, now);
+    server.setId(newId);
+    lookups.setId(newId);
+    bootstrap.setId(newId);
+    singleHop.setId(newId);
+    if (started && !closed && lookups.hasRoomForMaintenance()) {
+      lookups.start(LookupKind.FIND_NODE, newId, null); // our new neighbours learn us
+    }
+  }
+
+  /** BEP 42: our external IP as voted by responders (4 or 16 bytes), or null before it settles. */
+  public byte[] externalIp() {
+    return externalIp.settled();
   }
 
   private void handleQuery(Query q, PeerAddress from, long now) {
@@ -484,6 +535,11 @@ public final class DhtNode {
     return lookups.start(LookupKind.GET_PEERS, infoHash, observer);
   }
 
+  /** Starts a BEP 33 scrape of {@code infoHash} (get_peers with {@code scrape=1}). */
+  public LookupHandle scrape(NodeId infoHash, Consumer<ScrapeResult> done) {
+    return lookups.scrape(infoHash, done);
+  }
+
   /** Starts a find_node lookup for {@code target}. */
   public LookupHandle findNode(NodeId target, LookupObserver observer) {
     return lookups.start(LookupKind.FIND_NODE, target, observer);
@@ -502,6 +558,12 @@ public final class DhtNode {
   public LookupHandle announce(
       NodeId infoHash, int port, boolean impliedPort, Consumer<PeerAddress> onPeer, Consumer<AnnounceResult> done) {
     return lookups.announce(infoHash, port, impliedPort, onPeer, done);
+  }
+
+  /** As {@link #announce(NodeId, int, boolean, Consumer, Consumer)}, as a seed when {@code seed} (BEP 33). */
+  public LookupHandle announce(NodeId infoHash, int port, boolean impliedPort, boolean seed,
+      Consumer<PeerAddress> onPeer, Consumer<AnnounceResult> done) {
+    return lookups.announce(infoHash, port, impliedPort, seed, onPeer, done);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -547,7 +609,9 @@ public final class DhtNode {
         peers.infoHashCount(),
         counters.answered,
         counters.droppedWrongFamily,
-        counters.droppedIdChanged);
+        counters.droppedIdChanged,
+        routing.mismatchCount(),
+        idRegenerations);
   }
 
   /** Stats, routing buckets, latency distributions and lookups, as one immutable snapshot. */

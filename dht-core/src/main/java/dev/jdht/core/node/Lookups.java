@@ -2,6 +2,7 @@ package dev.jdht.core.node;
 
 import dev.jdht.core.api.LookupSummary;
 import dev.jdht.core.lookup.AnnounceRound;
+import dev.jdht.core.lookup.ClosestAdmission;
 import dev.jdht.core.lookup.ClosestNode;
 import dev.jdht.core.lookup.Lookup;
 import dev.jdht.core.lookup.LookupKind;
@@ -10,6 +11,8 @@ import dev.jdht.core.lookup.LookupResult;
 import dev.jdht.core.lookup.RttEstimator;
 import dev.jdht.core.routing.AddressFilter;
 import dev.jdht.core.routing.RoutingTable;
+import dev.jdht.core.secure.SecureIdPolicy;
+import dev.jdht.core.secure.SecureIds;
 import dev.jdht.core.time.Clock;
 import dev.jdht.core.time.TimerQueue;
 import dev.jdht.krpc.message.ErrorMessage;
@@ -37,7 +40,7 @@ final class Lookups {
   /** How long a query parked for a full in-flight table waits before it is tried again. */
   private static final long UNPARK_NANOS = 10_000_000L;
 
-  private final NodeId id;
+  private NodeId id;
   private final NodeConfig config;
   private final QueryMeta meta;
   private final Rpc rpc;
@@ -106,6 +109,26 @@ final class Lookups {
 
   /** A lookup from explicit seeds; when the bound is reached, the observer gets an error at once. */
   DhtNode.LookupHandle start(LookupKind kind, NodeId target, Collection<NodeInfo> seeds, LookupObserver observer) {
+    return start(kind, target, seeds, observer, null);
+  }
+
+  /**
+   * BEP 33: a get_peers lookup whose queries carry {@code scrape=1}; {@code done} gets the union
+   * of the closest responders' filters.
+   */
+  DhtNode.LookupHandle scrape(NodeId infoHash, Consumer<ScrapeResult> done) {
+    ScrapeCollector collector = new ScrapeCollector(infoHash, K, config.lookup().maxQueries());
+    LookupObserver observer = new LookupObserver() {
+      @Override
+      public void onDone(LookupResult result, String error) {
+        done.accept(collector.result(result, error));
+      }
+    };
+    return start(LookupKind.GET_PEERS, infoHash, routing.closest(infoHash, 3 * K), observer, collector);
+  }
+
+  private DhtNode.LookupHandle start(
+      LookupKind kind, NodeId target, Collection<NodeInfo> seeds, LookupObserver observer, ScrapeCollector scrape) {
     if (closed || running.size() >= config.maxLookups()) {
       if (observer != null) {
         Lookup lookup = new Lookup(kind, target, config.lookup(), rtt, new LookupListener() {});
@@ -114,7 +137,7 @@ final class Lookups {
       }
       return () -> {};
     }
-    LookupRun run = new LookupRun(kind, target, observer);
+    LookupRun run = new LookupRun(kind, target, observer, scrape);
     running.add(run);
     run.begin(seeds);
     return run;
@@ -133,6 +156,8 @@ final class Lookups {
     private final Lookup lookup;
     private final LookupObserver observer;
     private final LookupKind kind;
+    private final ScrapeCollector scrape;
+    private final QueryMeta queryMeta;
     private final ArrayDeque<NodeInfo> toSend = new ArrayDeque<>();
     /** Queries waiting for room in the node's full in-flight table (bounded by the lookup's own). */
     private final ArrayDeque<NodeInfo> parked = new ArrayDeque<>();
@@ -141,13 +166,18 @@ final class Lookups {
     private boolean finished;
     private boolean stepping;
 
-    LookupRun(LookupKind kind, NodeId target, LookupObserver observer) {
+    LookupRun(LookupKind kind, NodeId target, LookupObserver observer, ScrapeCollector scrape) {
       this.kind = kind;
+      this.scrape = scrape;
+      this.queryMeta = scrape == null ? meta : meta.withArg("scrape", 1);
       this.observer = observer;
       boolean allowLocal = config.routing().allowLoopbackAndPrivate();
+      boolean enforce = config.secureIds() == SecureIdPolicy.ENFORCE;
       this.lookup =
           new Lookup(kind, target, config.lookup(), rtt, this, id,
-              n -> n.address().isIpv6() == ipv6 && AddressFilter.isAcceptable(n.address(), allowLocal));
+              n -> n.address().isIpv6() == ipv6 && AddressFilter.isAcceptable(n.address(), allowLocal)
+                  && (!enforce || SecureIds.matches(n.id(), n.address())));
+      lookup.setAdmission(ClosestAdmission.of(config.secureIds()));
     }
 
     void begin(Collection<NodeInfo> seeds) {
@@ -215,6 +245,9 @@ final class Lookups {
             @Override
             public void onResponse(Response r, long rttNanos) {
               handOverOtherFamily(r);
+              if (scrape != null && !finished) {
+                scrape.onResponse(new NodeInfo(r.id(), n.address()), r);
+              }
               if (!finished) {
                 step(lookup.onResponse(n, r, clock.nanos()));
               }
@@ -238,7 +271,7 @@ final class Lookups {
       NodeId target = lookup.target();
       long timeout = config.lookup().hardTimeoutNanos();
       if (kind == LookupKind.GET_PEERS) {
-        return rpc.query(Query.GET_PEERS, n.address(), t -> new Query.GetPeers(t, id, target, meta), timeout, p);
+        return rpc.query(Query.GET_PEERS, n.address(), t -> new Query.GetPeers(t, id, target, queryMeta), timeout, p);
       }
       return rpc.query(Query.FIND_NODE, n.address(), t -> new Query.FindNode(t, id, target, meta), timeout, p);
     }
@@ -320,6 +353,12 @@ final class Lookups {
   /** A get_peers lookup, then announce_peer to the K closest responders that gave a token. */
   DhtNode.LookupHandle announce(
       NodeId infoHash, int port, boolean impliedPort, Consumer<PeerAddress> onPeer, Consumer<AnnounceResult> done) {
+    return announce(infoHash, port, impliedPort, false, onPeer, done);
+  }
+
+  /** As above; {@code seed} adds BEP 33's {@code seed=1} (the peer has the whole torrent). */
+  DhtNode.LookupHandle announce(NodeId infoHash, int port, boolean impliedPort, boolean seed,
+      Consumer<PeerAddress> onPeer, Consumer<AnnounceResult> done) {
     return start(
         LookupKind.GET_PEERS,
         infoHash,
@@ -337,13 +376,14 @@ final class Lookups {
               done.accept(new AnnounceResult(result, List.of(), List.of(), 0, error != null ? error : "cancelled"));
               return;
             }
-            announceRound(infoHash, port, impliedPort, result, done);
+            announceRound(infoHash, port, impliedPort, seed, result, done);
           }
         });
   }
 
   private void announceRound(
-      NodeId infoHash, int port, boolean impliedPort, LookupResult result, Consumer<AnnounceResult> done) {
+      NodeId infoHash, int port, boolean impliedPort, boolean seed, LookupResult result, Consumer<AnnounceResult> done) {
+    QueryMeta announceMeta = seed ? meta.withArg("seed", 1) : meta;
     AnnounceRound round = new AnnounceRound(result.closest(), K);
     List<NodeInfo> targets = new ArrayList<>();
     for (ClosestNode c : round.targets()) {
@@ -387,12 +427,17 @@ final class Lookups {
       if (!rpc.query(
           Query.ANNOUNCE_PEER,
           n.address(),
-          t -> new Query.AnnouncePeer(t, id, infoHash, port, impliedPort, token, meta),
+          t -> new Query.AnnouncePeer(t, id, infoHash, port, impliedPort, token, announceMeta),
           config.queryTimeoutNanos(),
           p)) {
         round.onFailure(n);
       }
     }
     maybeDone.run();
+  }
+
+  /** BEP 42: our id changed (regenerated from our external IP); later messages carry {@code newId}. */
+  void setId(NodeId newId) {
+    this.id = newId;
   }
 }

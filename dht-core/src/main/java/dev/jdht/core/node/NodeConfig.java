@@ -1,5 +1,6 @@
 package dev.jdht.core.node;
 
+import dev.jdht.core.secure.SecureIdPolicy;
 import dev.jdht.core.lookup.LookupConfig;
 import dev.jdht.core.routing.RoutingConfig;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  * @param announceRepeatNanos base period of kept-alive announces (jittered up to +50%)
  * @param readOnly BEP 43: send {@code ro=1} in every query so that others do not add this node to
  *     their routing tables (crawlers, mobile clients); queries are still answered
+ * @param secureIds BEP 42: how contacts whose id does not match their address are treated, and
+ *     whether our id is regenerated from our voted external IP (default PREFER)
  */
 public record NodeConfig(
     byte[] version,
@@ -51,7 +54,8 @@ public record NodeConfig(
     int readyMinGoodNodes,
     long maintenanceIntervalNanos,
     long announceRepeatNanos,
-    boolean readOnly) {
+    boolean readOnly,
+    SecureIdPolicy secureIds) {
 
   /** Our client version: "JD" and version 0.1. */
   public static final byte[] DEFAULT_VERSION = {'J', 'D', 0, 1};
@@ -64,6 +68,7 @@ public record NodeConfig(
       throw new IllegalArgumentException("limits must be positive (maxReplyBytes at least 300)");
     }
     version = version.clone();
+    secureIds = secureIds == null ? SecureIdPolicy.PREFER : secureIds;
   }
 
   /** The defaults documented in README. */
@@ -98,6 +103,7 @@ public record NodeConfig(
     b.maintenanceIntervalNanos = maintenanceIntervalNanos;
     b.announceRepeatNanos = announceRepeatNanos;
     b.readOnly = readOnly;
+    b.secureIds = secureIds;
     return b;
   }
 
@@ -123,6 +129,7 @@ public record NodeConfig(
     private long maintenanceIntervalNanos = TimeUnit.SECONDS.toNanos(5);
     private long announceRepeatNanos = TimeUnit.MINUTES.toNanos(20);
     private boolean readOnly;
+    private SecureIdPolicy secureIds = SecureIdPolicy.PREFER;
 
     private Builder() {}
 
@@ -221,13 +228,19 @@ public record NodeConfig(
       return this;
     }
 
+    /** BEP 42 policy (see {@link SecureIdPolicy}). */
+    public Builder secureIds(SecureIdPolicy v) {
+      this.secureIds = v;
+      return this;
+    }
+
     public Builder readOnly(boolean v) {
       this.readOnly = v;
       return this;
     }
 
     public NodeConfig build() {
-      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly);
+      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly, secureIds);
     }
   }
 }

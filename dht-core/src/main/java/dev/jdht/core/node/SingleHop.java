@@ -11,7 +11,7 @@ import dev.jdht.krpc.wire.PeerAddress;
  * thread; the routing table learns the responder as for any reply. Node thread only.
  */
 final class SingleHop {
-  private final NodeId id;
+  private NodeId id;
   private final QueryMeta meta;
   private final Rpc rpc;
   private final long timeoutNanos;
@@ -32,5 +32,10 @@ final class SingleHop {
       case GET_PEERS -> rpc.query(
           Query.GET_PEERS, to, t -> new Query.GetPeers(t, id, target, meta), timeoutNanos, callback);
     };
+  }
+
+  /** BEP 42: our id changed (regenerated from our external IP); later messages carry {@code newId}. */
+  void setId(NodeId newId) {
+    this.id = newId;
   }
 }

@@ -48,11 +48,25 @@ final class Bucket {
    * the cache is empty.
    */
   NodeEntry bestReplacement() {
+    return bestReplacement(false);
+  }
+
+  /**
+   * As {@link #bestReplacement()}; with {@code preferMatching} (BEP 42) a replacement whose id
+   * matches its address goes before any that does not, the rule above deciding among each.
+   */
+  NodeEntry bestReplacement(boolean preferMatching) {
+    NodeEntry best = null;
     for (int i = replacements.size() - 1; i >= 0; i--) {
-      if (replacements.get(i).hasResponded()) {
-        return replacements.get(i);
+      NodeEntry r = replacements.get(i);
+      if (best == null || rank(r, preferMatching) > rank(best, preferMatching)) {
+        best = r;
       }
     }
-    return replacements.isEmpty() ? null : replacements.get(replacements.size() - 1);
+    return best;
+  }
+
+  private static int rank(NodeEntry e, boolean preferMatching) {
+    return (preferMatching && !e.idMismatch() ? 2 : 0) + (e.hasResponded() ? 1 : 0);
   }
 }

@@ -30,6 +30,7 @@ public final class NodeEntry {
   private boolean pingRequested;
   private long lastPingRequest;
   private boolean evictionCandidate;
+  private final boolean idMismatch;
   /** In the table proper (true) or in a bucket's replacement cache (false). */
   boolean live;
 
@@ -42,6 +43,12 @@ public final class NodeEntry {
     this.goodWindowNanos = goodWindowNanos;
     this.maxFailures = maxFailures;
     this.addedAt = addedAt;
+    this.idMismatch = !dev.jdht.core.secure.SecureIds.matches(node.id(), node.address());
+  }
+
+  /** BEP 42: the id does not match the address (never true for exempt local addresses). */
+  public boolean idMismatch() {
+    return idMismatch;
   }
 
   /** The contact (id and address). */

@@ -1,5 +1,7 @@
 package dev.jdht.core.routing;
 
+import dev.jdht.core.secure.SecureIdPolicy;
+import dev.jdht.core.secure.SecureIds;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
@@ -72,7 +74,8 @@ public final class RoutingTable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
 
-  private final NodeId self;
+  private NodeId self;
+  private SecureIdPolicy idPolicy = SecureIdPolicy.OFF;
   private final RoutingConfig config;
   private final Random random;
   private final List<Bucket> buckets = new ArrayList<>();
@@ -108,6 +111,65 @@ public final class RoutingTable {
   /** The configuration. */
   public RoutingConfig config() {
     return config;
+  }
+
+  /**
+   * BEP 42 (default {@link SecureIdPolicy#OFF} for a bare table): with PREFER or ENFORCE a
+   * matching newcomer to a full bucket takes the place of a mismatching entry that is not GOOD,
+   * and matching replacements are promoted first; ENFORCE also refuses mismatching nodes.
+   */
+  public void setIdPolicy(SecureIdPolicy policy) {
+    this.idPolicy = policy;
+  }
+
+  /** The BEP 42 policy. */
+  public SecureIdPolicy idPolicy() {
+    return idPolicy;
+  }
+
+  /** Live entries whose id does not match their address (BEP 42). */
+  public int mismatchCount() {
+    int n = 0;
+    for (Bucket b : buckets) {
+      for (NodeEntry e : b.live) {
+        if (e.idMismatch()) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Our id changed (BEP 42: regenerated from our external IP): the buckets are rebuilt around
+   * {@code newSelf} and every entry (live ones first, replacements after) is inserted again with
+   * its state (liveness, failures, RTT) intact; entries that no longer fit become replacements or
+   * are dropped as the caches allow. An entry with the new id is dropped.
+   */
+  public void rekey(NodeId newSelf, long now) {
+    touch(now);
+    List<NodeEntry> old = new ArrayList<>(byId.size());
+    for (Bucket b : buckets) {
+      old.addAll(b.live);
+    }
+    for (Bucket b : buckets) {
+      old.addAll(b.replacements);
+    }
+    buckets.clear();
+    byId.clear();
+    byAddress.clear();
+    dirty.clear();
+    liveCount = 0;
+    self = newSelf;
+    buckets.add(new Bucket(now));
+    for (NodeEntry e : old) {
+      e.live = false;
+      e.setEvictionCandidate(false);
+      if (!e.id().equals(self)) {
+        insert(e, now);
+      }
+    }
+    refillDirty(now);
   }
 
   /**
@@ -212,7 +274,7 @@ public final class RoutingTable {
       return;
     }
     Bucket b = bucketOf(e.id());
-    NodeEntry repl = b.bestReplacement();
+    NodeEntry repl = b.bestReplacement(idPolicy != SecureIdPolicy.OFF);
     if (repl != null) {
       unindex(e);
       unindex(repl);
@@ -248,8 +310,9 @@ public final class RoutingTable {
   /**
    * Up to {@code n} live nodes closest (XOR) to {@code target}, sorted closest first. BAD nodes are
    * excluded; GOOD nodes are preferred: the result is the {@code n} closest GOOD nodes, topped up
-   * with the closest QUESTIONABLE nodes when there are fewer than {@code n} good ones. States are
-   * judged at the latest {@code now} the table has seen.
+   * with the closest QUESTIONABLE nodes when there are fewer than {@code n} good ones (under a BEP
+   * 42 policy other than OFF, GOOD nodes whose id does not match rank with the QUESTIONABLE ones).
+   * States are judged at the latest {@code now} the table has seen.
    */
   public List<NodeInfo> closest(NodeId target, int n) {
     return closest(target, n, false);
@@ -325,16 +388,21 @@ public final class RoutingTable {
     return out;
   }
 
-  private static void collect(
+  /**
+   * Sorts live entries by tier (only those that have answered us when {@code verifiedOnly}); under
+   * BEP 42 PREFER/ENFORCE a mismatching GOOD node ranks as QUESTIONABLE.
+   */
+  private void collect(
       Bucket b, long now, boolean verifiedOnly, List<NodeEntry> good, List<NodeEntry> questionable) {
+    boolean demote = idPolicy != SecureIdPolicy.OFF;
     for (NodeEntry e : b.live) {
       if (verifiedOnly && !e.hasResponded()) {
         continue;
       }
       NodeState s = e.state(now);
-      if (s == NodeState.GOOD) {
+      if (s == NodeState.GOOD && !(demote && e.idMismatch())) {
         good.add(e);
-      } else if (s == NodeState.QUESTIONABLE) {
+      } else if (s != NodeState.BAD) {
         questionable.add(e);
       }
     }
@@ -372,7 +440,7 @@ public final class RoutingTable {
     for (Bucket b : buckets) {
       NodeEntry bad;
       while (!b.replacements.isEmpty() && (bad = b.worstBad()) != null) {
-        NodeEntry repl = b.bestReplacement();
+        NodeEntry repl = b.bestReplacement(idPolicy != SecureIdPolicy.OFF);
         unindex(bad);
         unindex(repl);
         addLive(b, repl, now);
@@ -510,7 +578,8 @@ public final class RoutingTable {
   private boolean acceptable(NodeInfo node) {
     return node != null
         && !node.id().equals(self)
-        && AddressFilter.isAcceptable(node.address(), config.allowLoopbackAndPrivate());
+        && AddressFilter.isAcceptable(node.address(), config.allowLoopbackAndPrivate())
+        && (idPolicy != SecureIdPolicy.ENFORCE || SecureIds.matches(node.id(), node.address()));
   }
 
   private Bucket bucketOf(NodeId id) {
@@ -558,8 +627,14 @@ public final class RoutingTable {
       break;
     }
     NodeEntry bad = b.worstBad();
+    if (bad == null && idPolicy != SecureIdPolicy.OFF && !e.idMismatch()) {
+      bad = mismatchingNotGood(b);
+    }
     if (bad != null) {
       unindex(bad);
+      if (bad.idMismatch() && !bad.isBad()) {
+        addReplacement(b, bad); // BEP 42 prefer: it yields its slot but may come back
+      }
       addLive(b, e, now);
       return true;
     }
@@ -568,6 +643,16 @@ public final class RoutingTable {
     }
     addReplacement(b, e);
     return false;
+  }
+
+  /** A live entry of {@code b} whose id does not match its address and that is not GOOD, or null. */
+  private NodeEntry mismatchingNotGood(Bucket b) {
+    for (NodeEntry x : b.live) {
+      if (x.idMismatch() && x.state(latest) != NodeState.GOOD) {
+        return x;
+      }
+    }
+    return null;
   }
 
   /** Marks the least recently seen QUESTIONABLE entry for a priority ping, if none is marked. */
@@ -664,7 +749,7 @@ public final class RoutingTable {
       Bucket b = dirty.get(d);
       b.dirty = false;
       while (b.live.size() < config.k() && !b.replacements.isEmpty()) {
-        NodeEntry r = b.bestReplacement();
+        NodeEntry r = b.bestReplacement(idPolicy != SecureIdPolicy.OFF);
         unindex(r);
         addLive(b, r, now);
       }

@@ -2,6 +2,7 @@ package dev.jdht.core.server;
 
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.PeerAddress;
+import dev.jdht.krpc.wire.ScrapeBloom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -147,6 +148,22 @@ public final class PeerStore {
       }
     }
     return n;
+  }
+
+  /**
+   * BEP 33: inserts the IP of every unexpired peer of {@code infoHash} into {@code seeds} (those
+   * announced with {@code seed=1}) or {@code downloaders} (the others).
+   */
+  public void fillBlooms(NodeId infoHash, long now, ScrapeBloom seeds, ScrapeBloom downloaders) {
+    LinkedHashMap<PeerAddress, Entry> swarm = swarms.get(infoHash);
+    if (swarm == null) {
+      return;
+    }
+    for (Entry e : swarm.values()) {
+      if (!expired(e, now)) {
+        (e.seed ? seeds : downloaders).insert(e.peer);
+      }
+    }
   }
 
   /** Removes every entry whose last announce is {@code ttlNanos} or more before {@code now}. */

@@ -2,7 +2,6 @@ package dev.jdht.core.server;
 
 import dev.jdht.core.routing.RoutingTable;
 import dev.jdht.core.rpc.TokenIssuer;
-import dev.jdht.krpc.bencode.BValue;
 import dev.jdht.krpc.bencode.BencodeWriter;
 import dev.jdht.krpc.codec.KrpcCodec;
 import dev.jdht.krpc.message.ErrorMessage;
@@ -12,6 +11,7 @@ import dev.jdht.krpc.message.Response;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
+import dev.jdht.krpc.wire.ScrapeBloom;
 import dev.jdht.krpc.wire.TransactionId;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class QueryHandler {
   private static final long SAMPLE_INTERVAL_SECONDS = 6 * 3600;
   private static final long SAMPLE_CACHE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-  private final NodeId id;
+  private NodeId id;
   private final byte[] version;
   private final int maxReplyBytes;
   private final RoutingTable routing;
@@ -88,6 +88,12 @@ public final class QueryHandler {
 
   private KrpcMessage getPeers(Query.GetPeers gp, PeerAddress from, long now) {
     Response.Builder b = base(gp.transactionId(), from).token(tokens.issue(from.ipBytes(), now));
+    if (gp.scrape()) { // BEP 33: both filters, then values or nodes as usual
+      ScrapeBloom seeds = ScrapeBloom.empty();
+      ScrapeBloom downloaders = ScrapeBloom.empty();
+      peers.fillBlooms(gp.infoHash(), now, seeds, downloaders);
+      b.seedsBloom(seeds.toBytes()).peersBloom(downloaders.toBytes());
+    }
     List<PeerAddress> found = peers.get(gp.infoHash(), 2 * maxReplyBytes / 8, random, now);
     if (found.isEmpty()) {
       return b.nodes(closest(gp, gp.infoHash(), from)).build();
@@ -104,9 +110,7 @@ public final class QueryHandler {
     if (port <= 0) {
       return error(t, ErrorMessage.PROTOCOL, "bad port");
     }
-    BValue seed = ap.meta().argExtras().get("seed");
-    boolean isSeed = seed instanceof BValue.BInteger i && i.value() != 0;
-    peers.announce(ap.infoHash(), from.withPort(port), isSeed, now);
+    peers.announce(ap.infoHash(), from.withPort(port), ap.seed(), now);
     return base(t, from).build();
   }
 
@@ -173,5 +177,10 @@ public final class QueryHandler {
       chosen.add(p);
     }
     return b.values(chosen).build();
+  }
+
+  /** BEP 42: our id changed (regenerated from our external IP); later messages carry {@code newId}. */
+  public void setId(NodeId newId) {
+    this.id = newId;
   }
 }

@@ -81,6 +81,8 @@ public final class SimulatedNetwork {
   private final Random packetRandom;
   private final Random choiceRandom;
   private final List<SimNode> nodes = new ArrayList<>();
+  /** Nodes created at an address of the caller's choosing ({@link #addNodeAt}). */
+  private final java.util.Map<PeerAddress, SimNode> placed = new java.util.HashMap<>();
   private final List<SimNode> online = new ArrayList<>();
   private int[] onlinePos = new int[1024]; // index in online, or -1
   private final Set<SimNode> pinned = new HashSet<>();
@@ -151,6 +153,10 @@ public final class SimulatedNetwork {
 
   /** The node living at {@code address}, or null. */
   public SimNode nodeAt(PeerAddress address) {
+    SimNode p = placed.get(address);
+    if (p != null) {
+      return p;
+    }
     if (address.isIpv6() || address.port() != config.port()) {
       return null;
     }
@@ -177,6 +183,24 @@ public final class SimulatedNetwork {
    * settings) at the next address; it stays silent until started.
    */
   public SimNode addNode(NodeId id, NodeConfig nodeConfig) {
+    return addNode(id, nodeConfig, null);
+  }
+
+  /**
+   * Creates a node with {@code id} and its configuration at {@code address} (any address outside
+   * 10/8, e.g. a public-looking one for BEP 42, or several nodes on one IP with different ports);
+   * it stays silent until started.
+   *
+   * @throws IllegalArgumentException if the address is in 10/8 or already taken
+   */
+  public SimNode addNodeAt(NodeId id, NodeConfig nodeConfig, PeerAddress address) {
+    if ((!address.isIpv6() && (address.ipv4Int() & 0xFF000000) == NET_10) || placed.containsKey(address)) {
+      throw new IllegalArgumentException("address in 10/8 or taken: " + address);
+    }
+    return addNode(id, nodeConfig, address);
+  }
+
+  private SimNode addNode(NodeId id, NodeConfig nodeConfig, PeerAddress at) {
     int index = nodes.size();
     if (index >= MAX_NODES) {
       throw new IllegalStateException("too many nodes");
@@ -184,8 +208,11 @@ public final class SimulatedNetwork {
     SimTransport transport = new SimTransport();
     Random own = new Random(mix(config.seed() * 0x9E3779B97F4A7C15L + index));
     DhtNode dht = new DhtNode(id, nodeConfig, transport, timers, clock, own);
-    SimNode node = new SimNode(index, id, addressOf(index), dht);
+    SimNode node = new SimNode(index, id, at != null ? at : addressOf(index), dht);
     transport.owner = node;
+    if (at != null) {
+      placed.put(at, node);
+    }
     nodes.add(node);
     if (index >= onlinePos.length) {
       int old = onlinePos.length;
@@ -271,9 +298,22 @@ public final class SimulatedNetwork {
     }
     List<SimNode> added = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      SimNode n = addNode();
+      added.add(addNode());
+    }
+    preseed(added);
+    if (config.deadFraction() > 0) {
+      killRandom((int) Math.round(config.deadFraction() * online.size()));
+    }
+    return added;
+  }
+
+  /**
+   * Starts the given new nodes (made with {@link #addNode} or {@link #addNodeAt}) and fills their
+   * routing tables as {@link #buildPreseeded} does, from each other only.
+   */
+  public void preseed(List<SimNode> added) {
+    for (SimNode n : added) {
       start(n, List.of(), List.of());
-      added.add(n);
     }
     SimNode[] sorted = added.toArray(new SimNode[0]);
     Arrays.sort(sorted, (a, b) -> a.id().compareTo(b.id()));
@@ -286,10 +326,6 @@ public final class SimulatedNetwork {
     for (SimNode n : added) {
       Preseeder.seed(n, ids, sorted, seeding, now);
     }
-    if (config.deadFraction() > 0) {
-      killRandom((int) Math.round(config.deadFraction() * online.size()));
-    }
-    return added;
   }
 
   /**

@@ -65,6 +65,16 @@ public sealed interface Query extends KrpcMessage
     public String method() {
       return GET_PEERS;
     }
+
+    /** BEP 33 {@code scrape=1}: the querier wants the seeds and peers bloom filters. */
+    public boolean scrape() {
+      return flag(meta, "scrape");
+    }
+  }
+
+  /** True when the integer argument {@code key} of "a" is present and not 0 (BEP 33 flags). */
+  private static boolean flag(QueryMeta meta, String key) {
+    return meta.argExtras().get(key) instanceof BValue.BInteger i && i.value() != 0;
   }
 
   /**
@@ -83,6 +93,11 @@ public sealed interface Query extends KrpcMessage
     @Override
     public String method() {
       return ANNOUNCE_PEER;
+    }
+
+    /** BEP 33 {@code seed=1}: the announced peer is a seed. */
+    public boolean seed() {
+      return flag(meta, "seed");
     }
   }
 

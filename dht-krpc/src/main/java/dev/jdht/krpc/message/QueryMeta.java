@@ -39,6 +39,16 @@ public record QueryMeta(
     return NO_EXTRAS;
   }
 
+  /**
+   * This meta with the integer argument {@code key} (inside "a") set to {@code value}, e.g. BEP
+   * 33's {@code scrape=1} or {@code seed=1}; the other arguments are kept.
+   */
+  public QueryMeta withArg(String key, long value) {
+    TreeMap<String, BValue> args = new TreeMap<>(argExtras);
+    args.put(key, BValue.BInteger.of(value));
+    return new QueryMeta(version, readOnly, want, extras, args);
+  }
+
   public boolean wants(String family) {
     return want != null && want.contains(family);
   }
