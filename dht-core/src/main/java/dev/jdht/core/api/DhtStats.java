@@ -31,6 +31,7 @@ import java.util.Map;
  *     wrong family for the node (BEP 32: e.g. an IPv4-mapped address in {@code nodes6})
  * @param droppedIdChanged responses whose id differs from the one the routing table knows for that
  *     address (the table keeps the known id)
+ * @param storedItems BEP 44 items in the item store
  */
 public record DhtStats(
     long datagramsIn,
@@ -56,7 +57,8 @@ public record DhtStats(
     int storedInfoHashes,
     Map<String, Long> queriesAnswered,
     long droppedWrongFamily,
-    long droppedIdChanged) {
+    long droppedIdChanged,
+    int storedItems) {
 
   public DhtStats {
     queriesAnswered = Map.copyOf(queriesAnswered);
@@ -90,7 +92,7 @@ public record DhtStats(
       Map<String, Long> queriesAnswered) {
     this(datagramsIn, bytesIn, datagramsOut, bytesOut, sendFailures, queriesIn, queriesOut, responsesIn, errorsIn,
         errorsOut, timeouts, droppedMalformed, droppedUnknownTransaction, droppedRateLimited, handlerFailures,
-        routingTableSize, goodNodes, inFlight, activeLookups, storedPeers, storedInfoHashes, queriesAnswered, 0, 0);
+        routingTableSize, goodNodes, inFlight, activeLookups, storedPeers, storedInfoHashes, queriesAnswered, 0, 0, 0);
   }
 
   /**
@@ -122,7 +124,8 @@ public record DhtStats(
         storedInfoHashes,
         sum(queriesAnswered, o.queriesAnswered),
         droppedWrongFamily + o.droppedWrongFamily,
-        droppedIdChanged + o.droppedIdChanged);
+        droppedIdChanged + o.droppedIdChanged,
+        storedItems + o.storedItems);
   }
 
   private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

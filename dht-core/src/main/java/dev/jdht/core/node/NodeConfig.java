@@ -1,5 +1,6 @@
 package dev.jdht.core.node;
 
+import dev.jdht.core.bep44.ItemConfig;
 import dev.jdht.core.lookup.LookupConfig;
 import dev.jdht.core.routing.RoutingConfig;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  * @param announceRepeatNanos base period of kept-alive announces (jittered up to +50%)
  * @param readOnly BEP 43: send {@code ro=1} in every query so that others do not add this node to
  *     their routing tables (crawlers, mobile clients); queries are still answered
+ * @param items limits of the BEP 44 item store
  */
 public record NodeConfig(
     byte[] version,
@@ -51,7 +53,8 @@ public record NodeConfig(
     int readyMinGoodNodes,
     long maintenanceIntervalNanos,
     long announceRepeatNanos,
-    boolean readOnly) {
+    boolean readOnly,
+    ItemConfig items) {
 
   /** Our client version: "JD" and version 0.1. */
   public static final byte[] DEFAULT_VERSION = {'J', 'D', 0, 1};
@@ -64,6 +67,9 @@ public record NodeConfig(
       throw new IllegalArgumentException("limits must be positive (maxReplyBytes at least 300)");
     }
     version = version.clone();
+    if (items == null) {
+      throw new IllegalArgumentException("items must not be null");
+    }
   }
 
   /** The defaults documented in README. */
@@ -98,6 +104,7 @@ public record NodeConfig(
     b.maintenanceIntervalNanos = maintenanceIntervalNanos;
     b.announceRepeatNanos = announceRepeatNanos;
     b.readOnly = readOnly;
+    b.items = items;
     return b;
   }
 
@@ -123,6 +130,7 @@ public record NodeConfig(
     private long maintenanceIntervalNanos = TimeUnit.SECONDS.toNanos(5);
     private long announceRepeatNanos = TimeUnit.MINUTES.toNanos(20);
     private boolean readOnly;
+    private ItemConfig items = ItemConfig.defaults();
 
     private Builder() {}
 
@@ -226,8 +234,13 @@ public record NodeConfig(
       return this;
     }
 
+    public Builder items(ItemConfig v) {
+      this.items = v;
+      return this;
+    }
+
     public NodeConfig build() {
-      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly);
+      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly, items);
     }
   }
 }
