@@ -100,7 +100,8 @@ public final class Main implements Callable<Integer> {
 
   /** The subcommands, in the order {@code dht --help} lists them. */
   static final List<String> COMMANDS = List.of(
-      "demo", "peers", "announce", "ping", "find-node", "serve", "crawl", "decode", "completion", "help");
+      "demo", "peers", "announce", "put", "get", "keygen", "ping", "find-node", "serve", "crawl", "decode",
+      "completion", "help");
 
   /** A new instance of the subcommand {@code name}. */
   private static Object newCommand(String name) {
@@ -111,6 +112,12 @@ public final class Main implements Callable<Integer> {
         return new PeersCommand();
       case "announce":
         return new AnnounceCommand();
+      case "put":
+        return new PutCommand();
+      case "get":
+        return new GetCommand();
+      case "keygen":
+        return new KeygenCommand();
       case "ping":
         return new PingCommand();
       case "find-node":

@@ -6,8 +6,6 @@ import dev.jdht.core.bep44.ItemLookups.GetResult;
 import dev.jdht.core.bep44.ItemLookups.Wanted;
 import dev.jdht.core.bep44.KeyPair;
 import dev.jdht.core.node.DhtNode;
-import dev.jdht.krpc.bencode.Bencode;
-import dev.jdht.krpc.codec.DecodeException;
 import dev.jdht.krpc.wire.NodeId;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +51,7 @@ public final class Items {
    * @throws IllegalArgumentException if the value is not one bencoded value of at most 1,000 bytes
    */
   public CompletableFuture<PutReport> putImmutable(byte[] bencodedValue) {
-    Item item = Item.immutable(checkValue(bencodedValue));
+    Item item = Item.immutable(Item.checkValue(bencodedValue));
     return getAll(Wanted.immutable(item.target()))
         .thenCompose(found -> put(found, item));
   }
@@ -70,26 +68,10 @@ public final class Items {
     Wanted wanted = Wanted.mutable(keys.publicKey(), salt);
     return getAll(wanted).thenCompose(found -> {
       Item current = found.report.item();
-      byte[] value = checkValue(valueFunction.apply(current == null ? null : current.value().clone()));
+      byte[] value = Item.checkValue(valueFunction.apply(current == null ? null : current.value().clone()));
       long seq = current == null ? 1 : current.seq() + 1;
       return put(found, Item.signed(keys, wanted.salt(), seq, value));
     });
-  }
-
-  /** One bencoded value of at most 1,000 bytes, copied. */
-  static byte[] checkValue(byte[] v) {
-    if (v == null) {
-      throw new IllegalArgumentException("no value");
-    }
-    if (v.length > Item.MAX_VALUE_BYTES) {
-      throw new IllegalArgumentException("value is " + v.length + " bytes bencoded; BEP 44 allows " + Item.MAX_VALUE_BYTES);
-    }
-    try {
-      Bencode.decode(v);
-    } catch (DecodeException e) {
-      throw new IllegalArgumentException("value is not one bencoded value: " + e.getMessage());
-    }
-    return v.clone();
   }
 
   private CompletableFuture<ItemReport> get(Wanted wanted) {

@@ -1,5 +1,7 @@
 package dev.jdht.core.bep44;
 
+import dev.jdht.krpc.bencode.Bencode;
+import dev.jdht.krpc.codec.DecodeException;
 import dev.jdht.krpc.wire.NodeId;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,26 @@ public record Item(byte[] value, byte[] key, byte[] signature, long seq, byte[] 
     } else {
       salt = null;
     }
+  }
+
+  /**
+   * {@code v} if it is one bencoded value (strict, canonical) of at most 1,000 bytes, as a copy.
+   *
+   * @throws IllegalArgumentException otherwise, with a one-line reason
+   */
+  public static byte[] checkValue(byte[] v) {
+    if (v == null) {
+      throw new IllegalArgumentException("no value");
+    }
+    if (v.length > MAX_VALUE_BYTES) {
+      throw new IllegalArgumentException("value is " + v.length + " bytes bencoded; BEP 44 allows " + MAX_VALUE_BYTES);
+    }
+    try {
+      Bencode.decode(v);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException("value is not one bencoded value: " + e.getMessage());
+    }
+    return v.clone();
   }
 
   /** An immutable item holding the bencoded {@code value}. */
