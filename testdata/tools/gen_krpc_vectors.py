@@ -261,9 +261,9 @@ vec("sample_infohashes_response", "BEP 51 response: interval, nodes, num, 5 samp
 vec("sample_infohashes_response_empty", "BEP 51 response with no samples and interval 0",
     r(rbytes(2), {b"id": rbytes(20), b"interval": 0, b"nodes": node4(), b"num": 0,
                   b"samples": b""}))
-vec("bep44_get_query", "BEP 44 get query: an unknown method here, kept as Unknown",
+vec("bep44_get_query", "BEP 44 get query with target and seq",
     q(rbytes(2), b"get", {b"id": rbytes(20), b"seq": 3, b"target": rbytes(20)}))
-vec("bep44_put_query", "BEP 44 put query (mutable): an unknown method here, kept as Unknown",
+vec("bep44_put_query", "BEP 44 put query (mutable) with cas, k, seq, sig, token and v",
     q(rbytes(2), b"put", {b"cas": 3, b"id": rbytes(20), b"k": rbytes(32), b"seq": 4,
                           b"sig": rbytes(64), b"token": rbytes(4), b"v": b"Hello World!"}))
 vec("bep44_get_response_mutable", "BEP 44 get response: id, k, nodes, seq, sig, token, v",
@@ -341,6 +341,16 @@ vec("unsorted_many_keys", "a response with 6 extra keys in reverse order",
 vec("unsorted_version_before_t", "a real-world order: v before t, y last, a first",
     Unsorted([(b"a", {b"id": A}), (b"v", LT), (b"t", b"aa"), (b"q", b"ping"), (b"y", b"q")]),
     noncanonical)
+
+# BEP 44 queries added later: at the end of the valid set, so the bytes above stay as they were
+vec("bep44_get_query_no_seq", "BEP 44 get query without seq (immutable or any mutable item)",
+    q(rbytes(2), b"get", {b"id": rbytes(20), b"target": rbytes(20)}))
+vec("bep44_put_query_immutable", "BEP 44 immutable put: token and v (a dictionary) only",
+    q(rbytes(2), b"put", {b"id": rbytes(20), b"token": rbytes(8),
+                          b"v": {b"a": [1, 2], b"b": b"text"}}))
+vec("bep44_put_query_salt", "BEP 44 mutable put with salt and without cas",
+    q(rbytes(2), b"put", {b"id": rbytes(20), b"k": rbytes(32), b"salt": b"foobar", b"seq": 1,
+                          b"sig": rbytes(64), b"token": rbytes(8), b"v": b"Hello World!"}))
 
 
 HEADER = """# {title}
@@ -634,6 +644,31 @@ bad("seq_not_an_integer", "BEP 44 seq given as a string", b"d1:rd" + ID + b"3:se
     "'seq' must be an integer", t="aa")
 bad("bfsd_255_bytes", "BEP 33 BFsd of 255 bytes", b"d1:rd4:BFsd<@>255:" + b"b" * 255 + ID + RT,
     "'BFsd' must be 256 bytes, got 255", t="aa")
+TQ_GET = b"e1:q3:get1:t2:aa1:y1:qe"
+TQ_PUT = b"e1:q3:put1:t2:aa1:y1:qe"
+bad("get_without_target", "BEP 44 get query lacking target", b"d1:a<@>d" + ID + TQ_GET,
+    "get lacks 'target'", t="aa")
+bad("get_seq_not_an_integer", "BEP 44 get query with seq given as a string",
+    b"d1:ad" + ID + b"3:seq<@>1:16:target20:" + M + TQ_GET, "'seq' must be an integer", t="aa")
+bad("put_without_token", "BEP 44 put lacking token", b"d1:a<@>d" + ID + b"1:v3:abc" + TQ_PUT,
+    "put lacks 'token'", t="aa")
+bad("put_without_v", "BEP 44 put lacking v", b"d1:a<@>d" + ID + b"5:token2:xx" + TQ_PUT,
+    "put lacks 'v'", t="aa")
+bad("put_k_31_bytes", "BEP 44 put whose k is 31 bytes",
+    b"d1:ad" + ID + b"1:k<@>31:" + b"k" * 31 + b"3:seqi1e5:token2:xx1:v3:abc" + TQ_PUT,
+    "'k' must be 32 bytes, got 31", t="aa")
+bad("put_sig_65_bytes", "BEP 44 put whose sig is 65 bytes",
+    b"d1:ad" + ID + b"1:k32:" + b"k" * 32 + b"3:seqi1e3:sig<@>65:" + b"s" * 65
+    + b"5:token2:xx1:v3:abc" + TQ_PUT, "'sig' must be 64 bytes, got 65", t="aa")
+bad("put_k_without_sig", "BEP 44 mutable put lacking sig",
+    b"d1:a<@>d" + ID + b"1:k32:" + b"k" * 32 + b"3:seqi1e5:token2:xx1:v3:abc" + TQ_PUT,
+    "mutable put needs 'k', 'sig' and 'seq'", t="aa")
+bad("put_immutable_with_salt", "BEP 44 put with salt but no k",
+    b"d1:a<@>d" + ID + b"4:salt3:abc5:token2:xx1:v3:abc" + TQ_PUT,
+    "immutable put with 'seq', 'cas' or 'salt'", t="aa")
+bad("put_salt_not_a_string", "BEP 44 put with salt given as an integer",
+    b"d1:ad" + ID + b"1:k32:" + b"k" * 32 + b"4:salt<@>i1e" + TQ_PUT,
+    "'salt' must be a byte string", t="aa")
 ET = b"1:t2:aa1:y1:ee"
 bad("error_without_code", "an error list holding only a message",
     b"d1:e<@>l23:A Generic Error Ocurrede" + ET, "'e' must start with an integer code", t="aa")

@@ -100,7 +100,8 @@ public final class Main implements Callable<Integer> {
 
   /** The subcommands, in the order {@code dht --help} lists them. */
   static final List<String> COMMANDS = List.of(
-      "demo", "peers", "announce", "scrape", "ping", "find-node", "serve", "crawl", "decode", "completion", "help");
+      "demo", "peers", "announce", "scrape", "put", "get", "keygen", "ping", "find-node", "serve", "crawl",
+      "decode", "completion", "help");
 
   /** A new instance of the subcommand {@code name}. */
   private static Object newCommand(String name) {
@@ -113,6 +114,12 @@ public final class Main implements Callable<Integer> {
         return new AnnounceCommand();
       case "scrape":
         return new ScrapeCommand();
+      case "put":
+        return new PutCommand();
+      case "get":
+        return new GetCommand();
+      case "keygen":
+        return new KeygenCommand();
       case "ping":
         return new PingCommand();
       case "find-node":

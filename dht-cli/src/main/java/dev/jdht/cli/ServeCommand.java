@@ -234,6 +234,9 @@ public final class ServeCommand implements Callable<Integer> {
     sb.append("  queries in ").append(s.totalQueriesIn());
     sb.append("  peers stored ").append(s.storedPeers()).append(" (").append(s.storedInfoHashes())
         .append(s.storedInfoHashes() == 1 ? " torrent)" : " torrents)");
+    if (s.storedItems() > 0) {
+      sb.append("  items stored ").append(s.storedItems());
+    }
     sb.append("  lookups ").append(s.activeLookups());
     if (s.droppedRateLimited() > 0 || s.droppedMalformed() > 0) {
       sb.append("  dropped ").append(s.droppedMalformed()).append(" malformed, ")

@@ -80,6 +80,7 @@ public final class DhtMetrics implements MultiCollector {
     out.add(gauge("dht_routing_replacement_nodes", "replacement cache entries, by family", replacements(d.buckets())));
     out.add(gauge("dht_peer_store_peers", "peers stored for other nodes' announces", s.storedPeers()));
     out.add(gauge("dht_peer_store_infohashes", "infohashes with stored peers", s.storedInfoHashes()));
+    out.add(gauge("dht_item_store_items", "BEP 44 items stored for others", s.storedItems()));
     out.add(gauge("dht_transactions_in_flight", "our queries waiting for an answer", s.inFlight()));
     out.add(gauge("dht_lookups_running", "lookups in progress", s.activeLookups()));
 

@@ -82,6 +82,7 @@ final class StateJson {
     c.put("lookups_running", s.activeLookups());
     c.put("stored_peers", s.storedPeers());
     c.put("stored_infohashes", s.storedInfoHashes());
+    c.put("stored_items", s.storedItems());
     return c;
   }
 

@@ -42,6 +42,12 @@ public final class Messages {
       } else if (q instanceof Query.AnnouncePeer a) {
         sb.append(" info_hash=").append(a.infoHash().toHex()).append(" port=").append(a.port())
             .append(" implied_port=").append(a.impliedPort()).append(" token=").append(hex(a.token()));
+      } else if (q instanceof Query.Get g) {
+        sb.append(" target=").append(g.target().toHex()).append(" seq=").append(g.seq());
+      } else if (q instanceof Query.Put p) {
+        sb.append(" token=").append(hex(p.token())).append(" v=").append(hex(p.value()))
+            .append(" k=").append(hex(p.key())).append(" sig=").append(hex(p.signature()))
+            .append(" seq=").append(p.seq()).append(" cas=").append(p.cas()).append(" salt=").append(hex(p.salt()));
       } else if (q instanceof Query.Unknown u) {
         sb.append(" args=").append(hex(Bencode.encode(u.args())));
       }

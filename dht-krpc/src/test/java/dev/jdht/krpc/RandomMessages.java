@@ -33,13 +33,14 @@ public final class RandomMessages {
   public static final Set<String> TOP_KEYS = Set.of("t", "y", "q", "a", "r", "e", "v", "ip", "ro");
   /** Keys inside "a" the codec interprets. */
   public static final Set<String> ARG_KEYS =
-      Set.of("id", "target", "info_hash", "port", "implied_port", "token", "want");
+      Set.of("id", "target", "info_hash", "port", "implied_port", "token", "want",
+          "seq", "v", "k", "sig", "cas", "salt");
   /** Keys inside "r" the codec interprets. */
   public static final Set<String> BODY_KEYS = Set.of("id", "nodes", "nodes6", "values", "token",
       "samples", "interval", "num", "v", "k", "sig", "seq", "BFsd", "BFpe");
 
   private static final String[] METHODS = {"ping", "find_node", "get_peers", "announce_peer",
-      "sample_infohashes", "unknown"};
+      "sample_infohashes", "get", "put", "unknown"};
 
   private final Random rnd;
 
@@ -198,6 +199,20 @@ public final class RandomMessages {
         boolean implied = rnd.nextBoolean();
         int port = implied && rnd.nextBoolean() ? -1 : rnd.nextInt(65536);
         return new Query.AnnouncePeer(t, id(), id(), port, implied, bytes(20), meta());
+      }
+      case "get":
+        return new Query.Get(t, id(), id(), rnd.nextBoolean() ? null : rnd.nextLong(), meta());
+      case "put": {
+        byte[] v = Bencode.encode(tree(3));
+        if (rnd.nextBoolean()) {
+          return new Query.Put(t, id(), bytes(20), v, null, null, null, null, null, meta());
+        }
+        byte[] k = new byte[32];
+        byte[] sig = new byte[64];
+        rnd.nextBytes(k);
+        rnd.nextBytes(sig);
+        return new Query.Put(t, id(), bytes(20), v, k, sig, rnd.nextLong(),
+            rnd.nextBoolean() ? null : rnd.nextLong(), bytesOrNull(64), meta());
       }
       default: {
         TreeMap<BString, BValue> args = new TreeMap<>(Bencode.KEY_ORDER);

@@ -59,6 +59,7 @@ public final class Dht implements AutoCloseable {
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final DirectQueries direct;
+  private final Items items;
 
   private Dht(Builder b, NodeId id) throws IOException {
     this.readyTimeout = b.readyTimeout;
@@ -94,6 +95,7 @@ public final class Dht implements AutoCloseable {
     }
     this.lookups = new LookupCalls(threads, nodes);
     this.direct = new DirectQueries(nodes, threads);
+    this.items = new Items(threads, nodes);
   }
 
   /** The node serving the family of {@code a}, or null. */
@@ -135,6 +137,11 @@ public final class Dht implements AutoCloseable {
   /** Single-hop queries to one address and the incoming get_peers/announce_peer stream (crawlers). */
   public DirectQueries direct() {
     return direct;
+  }
+
+  /** BEP 44: put and get immutable and mutable items. */
+  public Items items() {
+    return items;
   }
 
   /** This node's id. */

@@ -33,6 +33,7 @@ import java.util.Map;
  *     address (the table keeps the known id)
  * @param idMismatchNodes BEP 42: routing table nodes whose id does not match their address
  * @param idRegenerations BEP 42: times our id was regenerated from our voted external IP
+ * @param storedItems BEP 44 items in the item store
  */
 public record DhtStats(
     long datagramsIn,
@@ -60,7 +61,8 @@ public record DhtStats(
     long droppedWrongFamily,
     long droppedIdChanged,
     int idMismatchNodes,
-    long idRegenerations) {
+    long idRegenerations,
+    int storedItems) {
 
   public DhtStats {
     queriesAnswered = Map.copyOf(queriesAnswered);
@@ -95,7 +97,7 @@ public record DhtStats(
     this(datagramsIn, bytesIn, datagramsOut, bytesOut, sendFailures, queriesIn, queriesOut, responsesIn, errorsIn,
         errorsOut, timeouts, droppedMalformed, droppedUnknownTransaction, droppedRateLimited, handlerFailures,
         routingTableSize, goodNodes, inFlight, activeLookups, storedPeers, storedInfoHashes, queriesAnswered, 0, 0,
-        0, 0);
+        0, 0, 0);
   }
 
   /**
@@ -129,7 +131,8 @@ public record DhtStats(
         droppedWrongFamily + o.droppedWrongFamily,
         droppedIdChanged + o.droppedIdChanged,
         idMismatchNodes + o.idMismatchNodes,
-        idRegenerations + o.idRegenerations);
+        idRegenerations + o.idRegenerations,
+        storedItems + o.storedItems);
   }
 
   private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

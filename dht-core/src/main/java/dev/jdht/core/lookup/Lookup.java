@@ -220,7 +220,7 @@ public final class Lookup {
       c.rtt = rttNanos;
       respondedInSet++;
       byte[] token = response.token();
-      if (kind == LookupKind.GET_PEERS && token != null && token.length <= MAX_TOKEN_LENGTH) {
+      if (kind != LookupKind.FIND_NODE && token != null && token.length <= MAX_TOKEN_LENGTH) {
         c.token = token.clone();
       }
       listener.onNodeResponded(c.node, rttNanos);

@@ -3,6 +3,8 @@ package dev.jdht.core.node;
 import dev.jdht.core.api.DhtSnapshot;
 import dev.jdht.core.api.DhtStats;
 import dev.jdht.core.io.Transport;
+import dev.jdht.core.bep44.Item;
+import dev.jdht.core.bep44.ItemServer;
 import dev.jdht.core.lookup.LookupKind;
 import dev.jdht.core.lookup.RttEstimator;
 import dev.jdht.core.routing.NodeEntry;
@@ -79,6 +81,7 @@ public final class DhtNode {
   private final QueryMeta meta;
   private final Rpc rpc;
   private final QueryHandler server;
+  private final ItemServer items;
   private final Lookups lookups;
   private final Bootstrap bootstrap;
   private final SingleHop singleHop;
@@ -138,7 +141,8 @@ public final class DhtNode {
     this.rpc =
         new Rpc(transport, timers, clock, config.lookup(), rtt, counters,
             new TransactionTable<>(config.maxInFlight(), random));
-    this.server = new QueryHandler(id, config.version(), config.maxReplyBytes(), routing, tokens, peers, random);
+    this.items = new ItemServer(config.items().newStore(), tokens);
+    this.server = new QueryHandler(id, config.version(), config.maxReplyBytes(), routing, tokens, peers, random, items);
     this.lookups = new Lookups(id, config, meta, rpc, routing, rtt, timers, clock, telemetry, ipv6, this::learnedOtherFamily);
     this.bootstrap = new Bootstrap(id, config, meta, rpc, lookups, routing, timers, clock, random);
     this.singleHop = new SingleHop(id, meta, rpc, config.queryTimeoutNanos());
@@ -190,6 +194,11 @@ public final class DhtNode {
   /** The routing table (read it only on the node's thread). */
   public RoutingTable routingTable() {
     return routing;
+  }
+
+  /** The BEP 44 server side and its item store (read them only on the node's thread). */
+  public ItemServer itemServer() {
+    return items;
   }
 
   /** The peer store (read it only on the node's thread). */
@@ -272,6 +281,7 @@ public final class DhtNode {
         }
       }
       peers.expire(now);
+      items.store().expire(now);
       bootstrap.checkReady();
     } catch (RuntimeException e) {
       counters.handlerFailures++;
@@ -545,6 +555,27 @@ public final class DhtNode {
     return lookups.start(LookupKind.FIND_NODE, target, observer);
   }
 
+  /**
+   * Starts a BEP 44 get lookup for {@code target}: the observer sees every response ({@link
+   * LookupObserver#onResponse}) to pick the items from; the result keeps each responder's token.
+   */
+  public LookupHandle get(NodeId target, LookupObserver observer) {
+    return lookups.start(LookupKind.GET, target, observer);
+  }
+
+  /**
+   * Sends one BEP 44 put of {@code item} to {@code to} with the write token it gave and {@code
+   * cas} (null: none). False (and no callback) if the in-flight table is full or the node closed.
+   */
+  public boolean put(PeerAddress to, byte[] token, Item item, Long cas, QueryCallback callback) {
+    boolean mutable = item.isMutable();
+    byte[] salt = mutable && item.salt().length > 0 ? item.salt() : null;
+    return rpc.query(Query.PUT, to,
+        t -> new Query.Put(t, id, token, item.value(), item.key(), item.signature(), mutable ? item.seq() : null,
+            cas, salt, meta),
+        config.queryTimeoutNanos(), callback);
+  }
+
   /** Number of lookups running. */
   public int activeLookups() {
     return lookups.active();
@@ -572,6 +603,11 @@ public final class DhtNode {
   /** Schedules a task on this node's timer queue, {@code delayNanos} from now. */
   public TimerQueue.Timer schedule(long delayNanos, Runnable task) {
     return timers.schedule(clock.nanos() + delayNanos, task);
+  }
+
+  /** The node's clock. */
+  public Clock clock() {
+    return clock;
   }
 
   /** The node's source of randomness (for jitter in the API layer; node thread only). */
@@ -611,7 +647,8 @@ public final class DhtNode {
         counters.droppedWrongFamily,
         counters.droppedIdChanged,
         routing.mismatchCount(),
-        idRegenerations);
+        idRegenerations,
+        items.store().size());
   }
 
   /** Stats, routing buckets, latency distributions and lookups, as one immutable snapshot. */

@@ -248,6 +248,9 @@ final class Lookups {
               if (scrape != null && !finished) {
                 scrape.onResponse(new NodeInfo(r.id(), n.address()), r);
               }
+              if (!finished && observer != null) {
+                observer.onResponse(n, r);
+              }
               if (!finished) {
                 step(lookup.onResponse(n, r, clock.nanos()));
               }
@@ -270,6 +273,9 @@ final class Lookups {
           };
       NodeId target = lookup.target();
       long timeout = config.lookup().hardTimeoutNanos();
+      if (kind == LookupKind.GET) {
+        return rpc.query(Query.GET, n.address(), t -> new Query.Get(t, id, target, null, meta), timeout, p);
+      }
       if (kind == LookupKind.GET_PEERS) {
         return rpc.query(Query.GET_PEERS, n.address(), t -> new Query.GetPeers(t, id, target, queryMeta), timeout, p);
       }
@@ -393,47 +399,16 @@ final class Lookups {
       done.accept(new AnnounceResult(result, targets, List.of(), 0, null));
       return;
     }
-    boolean[] reported = {false};
-    Runnable maybeDone =
-        () -> {
-          if (round.isDone() && !reported[0]) {
-            reported[0] = true;
-            done.accept(new AnnounceResult(result, targets, round.ackedNodes(), round.failed(), null));
-          }
-        };
-    for (ClosestNode c : round.targets()) {
-      NodeInfo n = c.node();
-      QueryCallback p =
-          new QueryCallback() {
-            @Override
-            public void onResponse(Response r, long rttNanos) {
-              round.onAck(n);
-              maybeDone.run();
-            }
-
-            @Override
-            public void onError(ErrorMessage e) {
-              round.onFailure(n);
-              maybeDone.run();
-            }
-
-            @Override
-            public void onTimeout() {
-              round.onFailure(n);
-              maybeDone.run();
-            }
-          };
-      byte[] token = c.token();
-      if (!rpc.query(
-          Query.ANNOUNCE_PEER,
-          n.address(),
-          t -> new Query.AnnouncePeer(t, id, infoHash, port, impliedPort, token, announceMeta),
-          config.queryTimeoutNanos(),
-          p)) {
-        round.onFailure(n);
-      }
-    }
-    maybeDone.run();
+    TokenRound.run(
+        round,
+        (c, cb) -> rpc.query(
+            Query.ANNOUNCE_PEER,
+            c.node().address(),
+            t -> new Query.AnnouncePeer(t, id, infoHash, port, impliedPort, c.token(), announceMeta),
+            config.queryTimeoutNanos(),
+            cb),
+        TokenRound.Failures.NONE,
+        () -> done.accept(new AnnounceResult(result, targets, round.ackedNodes(), round.failed(), null)));
   }
 
   /** BEP 42: our id changed (regenerated from our external IP); later messages carry {@code newId}. */

@@ -1,6 +1,7 @@
 package dev.jdht.core.node;
 
 import dev.jdht.core.secure.SecureIdPolicy;
+import dev.jdht.core.bep44.ItemConfig;
 import dev.jdht.core.lookup.LookupConfig;
 import dev.jdht.core.routing.RoutingConfig;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  *     their routing tables (crawlers, mobile clients); queries are still answered
  * @param secureIds BEP 42: how contacts whose id does not match their address are treated, and
  *     whether our id is regenerated from our voted external IP (default PREFER)
+ * @param items limits of the BEP 44 item store
  */
 public record NodeConfig(
     byte[] version,
@@ -55,7 +57,8 @@ public record NodeConfig(
     long maintenanceIntervalNanos,
     long announceRepeatNanos,
     boolean readOnly,
-    SecureIdPolicy secureIds) {
+    SecureIdPolicy secureIds,
+    ItemConfig items) {
 
   /** Our client version: "JD" and version 0.1. */
   public static final byte[] DEFAULT_VERSION = {'J', 'D', 0, 1};
@@ -69,6 +72,9 @@ public record NodeConfig(
     }
     version = version.clone();
     secureIds = secureIds == null ? SecureIdPolicy.PREFER : secureIds;
+    if (items == null) {
+      throw new IllegalArgumentException("items must not be null");
+    }
   }
 
   /** The defaults documented in README. */
@@ -104,6 +110,7 @@ public record NodeConfig(
     b.announceRepeatNanos = announceRepeatNanos;
     b.readOnly = readOnly;
     b.secureIds = secureIds;
+    b.items = items;
     return b;
   }
 
@@ -130,6 +137,7 @@ public record NodeConfig(
     private long announceRepeatNanos = TimeUnit.MINUTES.toNanos(20);
     private boolean readOnly;
     private SecureIdPolicy secureIds = SecureIdPolicy.PREFER;
+    private ItemConfig items = ItemConfig.defaults();
 
     private Builder() {}
 
@@ -239,8 +247,13 @@ public record NodeConfig(
       return this;
     }
 
+    public Builder items(ItemConfig v) {
+      this.items = v;
+      return this;
+    }
+
     public NodeConfig build() {
-      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly, secureIds);
+      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly, secureIds, items);
     }
   }
 }

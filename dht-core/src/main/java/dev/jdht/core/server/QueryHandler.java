@@ -1,5 +1,6 @@
 package dev.jdht.core.server;
 
+import dev.jdht.core.bep44.ItemServer;
 import dev.jdht.core.routing.RoutingTable;
 import dev.jdht.core.rpc.TokenIssuer;
 import dev.jdht.krpc.bencode.BencodeWriter;
@@ -36,6 +37,7 @@ public final class QueryHandler {
   private final TokenIssuer tokens;
   private final PeerStore peers;
   private final Random random;
+  private final ItemServer items;
   private final BencodeWriter sizer = new BencodeWriter(2048);
   private RoutingTable otherFamily;
   private List<NodeId> sampleCache;
@@ -47,6 +49,14 @@ public final class QueryHandler {
    */
   public QueryHandler(
       NodeId id, byte[] version, int maxReplyBytes, RoutingTable routing, TokenIssuer tokens, PeerStore peers, Random random) {
+    this(id, version, maxReplyBytes, routing, tokens, peers, random, null);
+  }
+
+  /** As above, also serving BEP 44 {@code get} and {@code put} through {@code items} (null: answered 204). */
+  public QueryHandler(
+      NodeId id, byte[] version, int maxReplyBytes, RoutingTable routing, TokenIssuer tokens, PeerStore peers,
+      Random random, ItemServer items) {
+    this.items = items;
     this.id = id;
     this.version = version;
     this.maxReplyBytes = maxReplyBytes;
@@ -77,6 +87,11 @@ public final class QueryHandler {
       return announcePeer(ap, from, now);
     } else if (q instanceof Query.SampleInfohashes si) {
       return sampleInfohashes(si, from, now);
+    } else if (q instanceof Query.Get g && items != null) {
+      return items.get(g, base(t, from), from, now).nodes(closest(g, g.target(), from)).build();
+    } else if (q instanceof Query.Put p && items != null) {
+      ItemServer.Rejection r = items.put(p, from, now);
+      return r == null ? base(t, from).build() : error(t, r.code(), r.message());
     }
     return error(t, ErrorMessage.METHOD_UNKNOWN, "Method Unknown");
   }

@@ -66,6 +66,8 @@ public final class KrpcCodec {
   private static final byte[] K_K = ascii("k");
   private static final byte[] K_SIG = ascii("sig");
   private static final byte[] K_SEQ = ascii("seq");
+  private static final byte[] K_CAS = ascii("cas");
+  private static final byte[] K_SALT = ascii("salt");
   private static final byte[] K_BFSD = ascii("BFsd");
   private static final byte[] K_BFPE = ascii("BFpe");
 
@@ -294,7 +296,8 @@ public final class KrpcCodec {
       throws DecodeException {
     boolean known;
     switch (method) {
-      case Query.PING, Query.FIND_NODE, Query.GET_PEERS, Query.ANNOUNCE_PEER, Query.SAMPLE_INFOHASHES:
+      case Query.PING, Query.FIND_NODE, Query.GET_PEERS, Query.ANNOUNCE_PEER, Query.SAMPLE_INFOHASHES,
+          Query.GET, Query.PUT:
         known = true;
         break;
       default:
@@ -322,12 +325,18 @@ public final class KrpcCodec {
     byte[] token = null;
     List<String> want = null;
     TreeMap<String, BValue> argExtras = null;
-    boolean isFind = method.equals(Query.FIND_NODE) || method.equals(Query.SAMPLE_INFOHASHES);
+    boolean isFind = method.equals(Query.FIND_NODE) || method.equals(Query.SAMPLE_INFOHASHES)
+        || method.equals(Query.GET);
     boolean isGet = method.equals(Query.GET_PEERS);
     boolean isAnnounce = method.equals(Query.ANNOUNCE_PEER);
+    boolean isItemGet = method.equals(Query.GET);
+    boolean isPut = method.equals(Query.PUT);
+    ItemArgs item = isItemGet || isPut ? new ItemArgs() : null;
     while (r.nextKey()) {
       if (r.keyIs(K_ID)) {
         id = readId(r, "id");
+      } else if (item != null && item.read(r, isPut)) {
+        continue;
       } else if (isFind && r.keyIs(K_TARGET)) {
         target = readId(r, "target");
       } else if ((isGet || isAnnounce) && r.keyIs(K_INFO_HASH)) {
@@ -354,7 +363,7 @@ public final class KrpcCodec {
           }
           argExtras.put("implied_port", new BValue.BInteger(v, at, r.position()));
         }
-      } else if (isAnnounce && r.keyIs(K_TOKEN)) {
+      } else if ((isAnnounce || isPut) && r.keyIs(K_TOKEN)) {
         if (r.peek() != BType.STRING) {
           throw r.error("'token' must be a byte string");
         }
@@ -409,8 +418,70 @@ public final class KrpcCodec {
           throw new DecodeException("announce_peer lacks 'port'", bodyStart);
         }
         return new Query.AnnouncePeer(t, id, infoHash, (int) port, impliedPort, token, meta);
+      case Query.GET:
+        if (target == null) {
+          throw new DecodeException("get lacks 'target'", bodyStart);
+        }
+        return new Query.Get(t, id, target, item.seq, meta);
+      case Query.PUT:
+        item.checkPut(token, bodyStart);
+        return new Query.Put(t, id, token, item.value, item.key, item.sig, item.seq, item.cas, item.salt, meta);
       default:
         throw new AssertionError(method);
+    }
+  }
+
+  /** The BEP 44 arguments of get ({@code seq}) and put (also v, k, sig, cas, salt) as read. */
+  private static final class ItemArgs {
+    byte[] value;
+    byte[] key;
+    byte[] sig;
+    Long seq;
+    Long cas;
+    byte[] salt;
+
+    /** Reads the current key's value if it is one of ours; false (nothing read) otherwise. */
+    boolean read(BencodeReader r, boolean put) throws DecodeException {
+      if (r.keyIs(K_SEQ)) {
+        seq = readInt(r, "seq");
+      } else if (!put) {
+        return false;
+      } else if (r.keyIs(K_V)) {
+        int s = r.position();
+        r.skipValue();
+        value = Arrays.copyOfRange(r.array(), s, r.position());
+      } else if (r.keyIs(K_K)) {
+        key = readFixedOrMultiple(r, "k", 32, true);
+      } else if (r.keyIs(K_SIG)) {
+        sig = readFixedOrMultiple(r, "sig", 64, true);
+      } else if (r.keyIs(K_CAS)) {
+        cas = readInt(r, "cas");
+      } else if (r.keyIs(K_SALT)) {
+        if (r.peek() != BType.STRING) {
+          throw r.error("'salt' must be a byte string");
+        }
+        salt = r.readBytes();
+      } else {
+        return false;
+      }
+      return true;
+    }
+
+    /** A put needs token and v; k, sig and seq come together, and cas and salt only with them. */
+    void checkPut(byte[] token, int bodyStart) throws DecodeException {
+      if (token == null) {
+        throw new DecodeException("put lacks 'token'", bodyStart);
+      }
+      if (value == null) {
+        throw new DecodeException("put lacks 'v'", bodyStart);
+      }
+      boolean mutable = key != null || sig != null;
+      if (mutable && (key == null || sig == null || seq == null)) {
+        throw new DecodeException("mutable put needs 'k', 'sig' and 'seq'", bodyStart);
+      }
+      if (!mutable && (seq != null || cas != null || salt != null)) {
+        throw new DecodeException("immutable put with 'seq', 'cas' or 'salt'", bodyStart);
+      }
     }
   }
 
@@ -645,6 +716,9 @@ public final class KrpcCodec {
     } else {
       w.beginDict();
       Keys a = new Keys(w, meta.argExtras());
+      if (q instanceof Query.Put p && p.cas() != null) {
+        a.key("cas").integer(p.cas());
+      }
       a.key("id").string(idBytes(q.id()));
       if (q instanceof Query.AnnouncePeer ap) {
         if (ap.impliedPort() && !meta.argExtras().containsKey("implied_port")) {
@@ -663,6 +737,13 @@ public final class KrpcCodec {
       }
       if (q instanceof Query.AnnouncePeer ap) {
         a.key("token").string(ap.token());
+      } else if (q instanceof Query.Get g) {
+        if (g.seq() != null) {
+          a.key("seq").integer(g.seq());
+        }
+        a.key("target").string(idBytes(g.target()));
+      } else if (q instanceof Query.Put p) {
+        encodePutArgs(p, a, w);
       }
       if (meta.want() != null) {
         a.key("want").beginList();
@@ -685,6 +766,24 @@ public final class KrpcCodec {
     top.key("y").string(Y_Q);
     top.finish();
     w.end();
+  }
+
+  /** The put arguments after "id", in key order (cas sorts before id and is written first). */
+  private static void encodePutArgs(Query.Put p, Keys a, BencodeWriter w) {
+    if (p.key() != null) {
+      a.key("k").string(p.key());
+    }
+    if (p.salt() != null) {
+      a.key("salt").string(p.salt());
+    }
+    if (p.seq() != null) {
+      a.key("seq").integer(p.seq());
+    }
+    if (p.signature() != null) {
+      a.key("sig").string(p.signature());
+    }
+    a.key("token").string(p.token());
+    a.key("v").raw(p.value(), 0, p.value().length);
   }
 
   private static final byte[] Y_Q = {'q'};

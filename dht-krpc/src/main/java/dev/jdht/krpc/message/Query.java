@@ -9,7 +9,7 @@ import java.util.Map;
 /** A KRPC query ("y":"q"). Each method is its own record; unknown methods are kept generically. */
 public sealed interface Query extends KrpcMessage
     permits Query.Ping, Query.FindNode, Query.GetPeers, Query.AnnouncePeer,
-        Query.SampleInfohashes, Query.Unknown {
+        Query.SampleInfohashes, Query.Get, Query.Put, Query.Unknown {
 
   /** Method names as they appear in "q". */
   String PING = "ping";
@@ -17,6 +17,8 @@ public sealed interface Query extends KrpcMessage
   String GET_PEERS = "get_peers";
   String ANNOUNCE_PEER = "announce_peer";
   String SAMPLE_INFOHASHES = "sample_infohashes";
+  String GET = "get";
+  String PUT = "put";
 
   /** The method name ("q"). */
   String method();
@@ -107,6 +109,47 @@ public sealed interface Query extends KrpcMessage
     @Override
     public String method() {
       return SAMPLE_INFOHASHES;
+    }
+  }
+
+  /**
+   * get (BEP 44): the item stored under {@code target}. {@code seq} (null if absent) asks a node
+   * holding a mutable item to send it only if its sequence number is greater.
+   */
+  record Get(TransactionId transactionId, NodeId id, NodeId target, Long seq, QueryMeta meta)
+      implements Query {
+    @Override
+    public String method() {
+      return GET;
+    }
+  }
+
+  /**
+   * put (BEP 44): store an item. {@code value} is the raw bencoding of "v" exactly as it arrived
+   * (what the target and the signature cover). An immutable put has only {@code token} and {@code
+   * value}; a mutable one also {@code key} (32 bytes), {@code signature} (64 bytes) and {@code
+   * seq}, and optionally {@code cas} and {@code salt}. Absent fields are null.
+   */
+  record Put(
+      TransactionId transactionId,
+      NodeId id,
+      byte[] token,
+      byte[] value,
+      byte[] key,
+      byte[] signature,
+      Long seq,
+      Long cas,
+      byte[] salt,
+      QueryMeta meta)
+      implements Query {
+    @Override
+    public String method() {
+      return PUT;
+    }
+
+    /** True for a mutable item (key, signature and seq present). */
+    public boolean isMutable() {
+      return key != null;
     }
   }
 

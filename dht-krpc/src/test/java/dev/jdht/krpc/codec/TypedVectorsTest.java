@@ -290,10 +290,37 @@ class TypedVectorsTest {
     Query.Unknown noId = assertInstanceOf(Query.Unknown.class, decode("unknown_method_query_no_id"));
     assertEquals("frobnicate", noId.method());
     assertNull(noId.id());
+  }
 
-    Query.Unknown get = assertInstanceOf(Query.Unknown.class, decode("bep44_get_query"));
+  @Test
+  void bep44Queries() throws DecodeException {
+    Query.Get get = assertInstanceOf(Query.Get.class, decode("bep44_get_query"));
     assertEquals("get", get.method());
-    assertInstanceOf(Query.Unknown.class, decode("bep44_put_query"));
+    assertEquals(3L, get.seq());
+    assertTrue(get.meta().argExtras().isEmpty());
+    Query.Get any = assertInstanceOf(Query.Get.class, decode("bep44_get_query_no_seq"));
+    assertNull(any.seq());
+
+    Query.Put put = assertInstanceOf(Query.Put.class, decode("bep44_put_query"));
+    assertTrue(put.isMutable());
+    assertEquals(3L, put.cas());
+    assertEquals(4L, put.seq());
+    assertEquals(32, put.key().length);
+    assertEquals(64, put.signature().length);
+    assertEquals(4, put.token().length);
+    assertArrayEquals(ascii("12:Hello World!"), put.value()); // raw bencoding, what the sig covers
+    assertNull(put.salt());
+
+    Query.Put imm = assertInstanceOf(Query.Put.class, decode("bep44_put_query_immutable"));
+    assertFalse(imm.isMutable());
+    assertArrayEquals(ascii("d1:ali1ei2ee1:b4:texte"), imm.value());
+    assertNull(imm.seq());
+    assertNull(imm.cas());
+
+    Query.Put salted = assertInstanceOf(Query.Put.class, decode("bep44_put_query_salt"));
+    assertArrayEquals(ascii("foobar"), salted.salt());
+    assertEquals(1L, salted.seq());
+    assertNull(salted.cas());
   }
 
   @Test
