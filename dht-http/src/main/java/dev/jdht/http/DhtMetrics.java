@@ -33,7 +33,8 @@ public final class DhtMetrics implements MultiCollector {
   private static final String[] STATES = {"good", "questionable", "bad"};
   /** Methods exported from the start (0 until seen), so that rate() works from the first scrape. */
   private static final List<String> METHODS =
-      List.of(Query.PING, Query.FIND_NODE, Query.GET_PEERS, Query.ANNOUNCE_PEER, Query.SAMPLE_INFOHASHES);
+      List.of(Query.PING, Query.FIND_NODE, Query.GET_PEERS, Query.ANNOUNCE_PEER, Query.SAMPLE_INFOHASHES, Query.GET,
+          Query.PUT);
 
   private final Supplier<MonitorState> state;
 
@@ -81,6 +82,10 @@ public final class DhtMetrics implements MultiCollector {
     out.add(gauge("dht_peer_store_peers", "peers stored for other nodes' announces", s.storedPeers()));
     out.add(gauge("dht_peer_store_infohashes", "infohashes with stored peers", s.storedInfoHashes()));
     out.add(gauge("dht_item_store_items", "BEP 44 items stored for others", s.storedItems()));
+    out.add(gauge("dht_routing_id_mismatch_nodes", "BEP 42: routing table nodes whose id does not match their address",
+        s.idMismatchNodes()));
+    out.add(counter("dht_node_id_regenerations", "BEP 42: times our id was regenerated from our voted external IP",
+        s.idRegenerations()));
     out.add(gauge("dht_transactions_in_flight", "our queries waiting for an answer", s.inFlight()));
     out.add(gauge("dht_lookups_running", "lookups in progress", s.activeLookups()));
 
