@@ -24,6 +24,8 @@ import java.util.List;
  *     worth), or null for the library default
  * @param perIpRateLimit incoming queries per second per source IP (burst: two seconds' worth), or
  *     null for the library default
+ * @param dosBlockRate datagrams per second per source IP, averaged over 10 s, above which the
+ *     source is ignored for 5 minutes (0: off), or null for the library default (docs/security.md)
  */
 public record NodeSettings(
     List<BindAddress> binds,
@@ -35,7 +37,8 @@ public record NodeSettings(
     Duration queryTimeout,
     boolean readOnly,
     Integer rateLimit,
-    Integer perIpRateLimit) {
+    Integer perIpRateLimit,
+    Integer dosBlockRate) {
 
   /** Copies the lists. */
   public NodeSettings {
@@ -46,7 +49,7 @@ public record NodeSettings(
   /** Default rate limits. */
   public NodeSettings(List<BindAddress> binds, NodeId nodeId, List<InetSocketAddress> bootstrap, Path stateDir,
       boolean noState, Integer alpha, Duration queryTimeout, boolean readOnly) {
-    this(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, null, null);
+    this(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, null, null, null);
   }
 
   /** One bind address, not read-only. */
@@ -75,11 +78,17 @@ public record NodeSettings(
 
   /** A copy that neither reads nor writes state. */
   public NodeSettings withoutState() {
-    return new NodeSettings(binds, nodeId, bootstrap, stateDir, true, alpha, queryTimeout, readOnly, rateLimit, perIpRateLimit);
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, true, alpha, queryTimeout, readOnly, rateLimit, perIpRateLimit, dosBlockRate);
   }
 
   /** A copy with these server rate limits (null: the library default). */
   public NodeSettings withRateLimits(Integer global, Integer perIp) {
-    return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, global, perIp);
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, global, perIp, dosBlockRate);
+  }
+
+  /** A copy with another DoS blocker rate (null: the library default, 0: off). */
+  public NodeSettings withDosBlockRate(Integer rate) {
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
+        perIpRateLimit, rate);
   }
 }

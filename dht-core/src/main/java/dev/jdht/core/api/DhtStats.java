@@ -30,7 +30,12 @@ import java.util.Map;
  * @param droppedWrongFamily datagrams from, and {@code nodes6} entries with, an address of the
  *     wrong family for the node (BEP 32: e.g. an IPv4-mapped address in {@code nodes6})
  * @param droppedIdChanged responses whose id differs from the one the routing table knows for that
- *     address (the table keeps the known id)
+ *     address (the table keeps the known id until the entry there fails)
+ * @param droppedSpoofed responses carrying the id of a transaction in flight but coming from
+ *     another address than the one queried (also counted in droppedUnknownTransaction)
+ * @param droppedBlocked datagrams dropped because their source was blocked by the DoS blocker
+ * @param sourcesBlocked times a source was blocked by the DoS blocker
+ * @param prefixCapRefused routing table newcomers refused by the per-IP / per-prefix cap
  */
 public record DhtStats(
     long datagramsIn,
@@ -56,7 +61,11 @@ public record DhtStats(
     int storedInfoHashes,
     Map<String, Long> queriesAnswered,
     long droppedWrongFamily,
-    long droppedIdChanged) {
+    long droppedIdChanged,
+    long droppedSpoofed,
+    long droppedBlocked,
+    long sourcesBlocked,
+    long prefixCapRefused) {
 
   public DhtStats {
     queriesAnswered = Map.copyOf(queriesAnswered);
@@ -64,7 +73,7 @@ public record DhtStats(
     queriesOut = Map.copyOf(queriesOut);
   }
 
-  /** Stats without the BEP 32 drop counters (both 0). */
+  /** Stats without the BEP 32 and hardening counters (all 0). */
   public DhtStats(
       long datagramsIn,
       long bytesIn,
@@ -90,7 +99,7 @@ public record DhtStats(
       Map<String, Long> queriesAnswered) {
     this(datagramsIn, bytesIn, datagramsOut, bytesOut, sendFailures, queriesIn, queriesOut, responsesIn, errorsIn,
         errorsOut, timeouts, droppedMalformed, droppedUnknownTransaction, droppedRateLimited, handlerFailures,
-        routingTableSize, goodNodes, inFlight, activeLookups, storedPeers, storedInfoHashes, queriesAnswered, 0, 0);
+        routingTableSize, goodNodes, inFlight, activeLookups, storedPeers, storedInfoHashes, queriesAnswered, 0, 0, 0, 0, 0, 0);
   }
 
   /**
@@ -122,7 +131,11 @@ public record DhtStats(
         storedInfoHashes,
         sum(queriesAnswered, o.queriesAnswered),
         droppedWrongFamily + o.droppedWrongFamily,
-        droppedIdChanged + o.droppedIdChanged);
+        droppedIdChanged + o.droppedIdChanged,
+        droppedSpoofed + o.droppedSpoofed,
+        droppedBlocked + o.droppedBlocked,
+        sourcesBlocked + o.sourcesBlocked,
+        prefixCapRefused + o.prefixCapRefused);
   }
 
   private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

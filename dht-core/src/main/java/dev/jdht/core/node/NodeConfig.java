@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  * @param announceRepeatNanos base period of kept-alive announces (jittered up to +50%)
  * @param readOnly BEP 43: send {@code ro=1} in every query so that others do not add this node to
  *     their routing tables (crawlers, mobile clients); queries are still answered
+ * @param security DoS blocker and routing table prefix caps ({@link SecurityConfig})
  */
 public record NodeConfig(
     byte[] version,
@@ -51,7 +52,8 @@ public record NodeConfig(
     int readyMinGoodNodes,
     long maintenanceIntervalNanos,
     long announceRepeatNanos,
-    boolean readOnly) {
+    boolean readOnly,
+    SecurityConfig security) {
 
   /** Our client version: "JD" and version 0.1. */
   public static final byte[] DEFAULT_VERSION = {'J', 'D', 0, 1};
@@ -64,6 +66,9 @@ public record NodeConfig(
       throw new IllegalArgumentException("limits must be positive (maxReplyBytes at least 300)");
     }
     version = version.clone();
+    if (security == null) {
+      security = SecurityConfig.defaults();
+    }
   }
 
   /** The defaults documented in README. */
@@ -98,6 +103,7 @@ public record NodeConfig(
     b.maintenanceIntervalNanos = maintenanceIntervalNanos;
     b.announceRepeatNanos = announceRepeatNanos;
     b.readOnly = readOnly;
+    b.security = security;
     return b;
   }
 
@@ -122,6 +128,7 @@ public record NodeConfig(
     private int readyMinGoodNodes = 8;
     private long maintenanceIntervalNanos = TimeUnit.SECONDS.toNanos(5);
     private long announceRepeatNanos = TimeUnit.MINUTES.toNanos(20);
+    private SecurityConfig security = SecurityConfig.defaults();
     private boolean readOnly;
 
     private Builder() {}
@@ -226,8 +233,13 @@ public record NodeConfig(
       return this;
     }
 
+    public Builder security(SecurityConfig v) {
+      this.security = v;
+      return this;
+    }
+
     public NodeConfig build() {
-      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly);
+      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly, security);
     }
   }
 }

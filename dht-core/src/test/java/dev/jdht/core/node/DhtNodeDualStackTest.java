@@ -64,7 +64,7 @@ class DhtNodeDualStackTest {
     for (int i = 1; i <= 8; i++) {
       node4.routingTable().onQuery(new NodeInfo(NodeId.random(random), PeerAddress.parse("10.0.1." + i + ":6881")), clock.nanos());
       node6.routingTable().onQuery(
-          new NodeInfo(NodeId.random(random), PeerAddress.parse("[2001:db8:1::" + i + "]:6881")), clock.nanos());
+          new NodeInfo(NodeId.random(random), PeerAddress.parse("[2001:db8:1:" + i + "::1]:6881")), clock.nanos());
     }
     sent.clear();
   }
