@@ -126,6 +126,14 @@ public final class Converters {
     }
   }
 
+  /** --dos-block-rate: 0 (off) .. 10,000,000 datagrams per second. */
+  public static final class DosBlockRate implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      return intIn(value, 0, QueryRate.MAX, "datagrams per second");
+    }
+  }
+
   /** A TCP or UDP port: 1..65535. */
   public static final class Port implements ITypeConverter<Integer> {
     @Override

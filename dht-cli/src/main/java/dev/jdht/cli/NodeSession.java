@@ -4,6 +4,7 @@ import dev.jdht.krpc.wire.HostPort;
 import dev.jdht.core.api.Dht;
 import dev.jdht.core.api.DhtStats;
 import dev.jdht.core.node.SavedState;
+import dev.jdht.core.node.SecurityConfig;
 import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
 import java.io.IOException;
@@ -177,6 +178,9 @@ public final class NodeSession implements AutoCloseable {
       }
       if (s.secureIds() != null) {
         b.configure(c -> c.secureIds(s.secureIds()));
+      }
+      if (s.dosBlockRate() != null) {
+        b.configure(c -> c.security(SecurityConfig.defaults().withDosRate(s.dosBlockRate())));
       }
       boolean[] fellBack = {false};
       b.readOnly(s.readOnly());

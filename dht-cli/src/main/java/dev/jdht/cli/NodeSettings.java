@@ -26,6 +26,8 @@ import java.util.List;
  * @param perIpRateLimit incoming queries per second per source IP (burst: two seconds' worth), or
  *     null for the library default
  * @param secureIds BEP 42 policy, or null for the library default (prefer)
+ * @param dosBlockRate datagrams per second per source IP, averaged over 10 s, above which the
+ *     source is ignored for 5 minutes (0: off), or null for the library default (docs/security.md)
  */
 public record NodeSettings(
     List<BindAddress> binds,
@@ -38,7 +40,8 @@ public record NodeSettings(
     boolean readOnly,
     Integer rateLimit,
     Integer perIpRateLimit,
-    SecureIdPolicy secureIds) {
+    SecureIdPolicy secureIds,
+    Integer dosBlockRate) {
 
   /** Copies the lists. */
   public NodeSettings {
@@ -49,7 +52,7 @@ public record NodeSettings(
   /** Default rate limits. */
   public NodeSettings(List<BindAddress> binds, NodeId nodeId, List<InetSocketAddress> bootstrap, Path stateDir,
       boolean noState, Integer alpha, Duration queryTimeout, boolean readOnly) {
-    this(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, null, null, null);
+    this(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, null, null, null, null);
   }
 
   /** One bind address, not read-only. */
@@ -79,24 +82,30 @@ public record NodeSettings(
   /** A copy that neither reads nor writes state. */
   public NodeSettings withoutState() {
     return new NodeSettings(binds, nodeId, bootstrap, stateDir, true, alpha, queryTimeout, readOnly, rateLimit, perIpRateLimit,
-        secureIds);
+        secureIds, dosBlockRate);
   }
 
   /** A copy with this node id and these bootstrap addresses (null: the default routers). */
   public NodeSettings withIdAndBootstrap(NodeId id, List<InetSocketAddress> bootstrapAddresses) {
     return new NodeSettings(binds, id, bootstrapAddresses, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
-        perIpRateLimit, secureIds);
+        perIpRateLimit, secureIds, dosBlockRate);
   }
 
   /** A copy with these server rate limits (null: the library default). */
   public NodeSettings withRateLimits(Integer global, Integer perIp) {
     return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, global, perIp,
-        secureIds);
+        secureIds, dosBlockRate);
   }
 
   /** A copy with this BEP 42 policy (null: the library default). */
   public NodeSettings withSecureIds(SecureIdPolicy policy) {
     return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
-        perIpRateLimit, policy);
+        perIpRateLimit, policy, dosBlockRate);
+  }
+
+  /** A copy with another DoS blocker rate (null: the library default, 0: off). */
+  public NodeSettings withDosBlockRate(Integer rate) {
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
+        perIpRateLimit, secureIds, rate);
   }
 }

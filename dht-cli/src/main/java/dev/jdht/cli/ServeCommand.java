@@ -81,6 +81,14 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Incoming datagrams (queries) per second answered per source IP, bursts of 2 s worth (default: 50).")
   private Integer perIpRateLimit;
 
+  @Option(
+      names = "--dos-block-rate",
+      paramLabel = "N",
+      converter = Converters.DosBlockRate.class,
+      description = "A source IP that averages more than N datagrams per second over 10 s is ignored for 5 minutes "
+          + "(0: never; default: 50).")
+  private Integer dosBlockRate;
+
   @Mixin private NodeOptions node;
 
   @Mixin private NetworkOptions network;
@@ -95,7 +103,8 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean quiet = Commands.quiet(spec);
     NodeSession session = NodeSession.start(
-        NodeSettings.of(node, network, null, null).withRateLimits(rateLimit, perIpRateLimit), Duration.ofMinutes(1), log);
+        NodeSettings.of(node, network, null, null).withRateLimits(rateLimit, perIpRateLimit)
+            .withDosBlockRate(dosBlockRate), Duration.ofMinutes(1), log);
     MonitorServer monitor;
     try {
       monitor = http.start(session.dht(), null);
@@ -241,6 +250,9 @@ public final class ServeCommand implements Callable<Integer> {
     if (s.droppedRateLimited() > 0 || s.droppedMalformed() > 0) {
       sb.append("  dropped ").append(s.droppedMalformed()).append(" malformed, ")
           .append(s.droppedRateLimited()).append(" rate-limited");
+    }
+    if (s.droppedBlocked() > 0) {
+      sb.append(", ").append(s.droppedBlocked()).append(" blocked (").append(s.sourcesBlocked()).append(" sources)");
     }
     return sb.toString();
   }

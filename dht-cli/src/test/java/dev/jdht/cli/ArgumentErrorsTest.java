@@ -69,6 +69,7 @@ class ArgumentErrorsTest {
         bad("Unknown option: '--daemon'", "serve", "--daemon"),
         bad("queries per second out of range: 0 (expected 1..10000000)", "serve", "--rate-limit", "0"),
         bad("'lots' is not a number (expected 1..10000000)", "serve", "--per-ip-rate-limit", "lots"),
+        bad("datagrams per second out of range: -1 (expected 0..10000000)", "serve", "--dos-block-rate", "-1"),
         bad("port out of range in '70000' (0-65535)", "serve", "--http", "70000"),
         bad("expected [IP:]PORT, e.g. 9090 or 127.0.0.1:9090, got 'localhost'", "serve", "--http", "localhost"),
         bad("expected [IP:]PORT, e.g. 9090 or 127.0.0.1:9090, got '127.0.0.1'", "serve", "--http", "127.0.0.1"),

@@ -107,6 +107,40 @@ class NodeSessionTest {
   }
 
   @Test
+  void dosBlockRateBlocksAFloodingAddress() throws Exception {
+    // 1 datagram/s over 10 s: the 11th ping within the window blocks the source for 5 minutes
+    NodeSettings blocking = new NodeSettings(BindAddress.parse("127.0.39.25:0"), null, testnet(), null, true, null, null)
+        .withDosBlockRate(1);
+    try (NodeSession s = NodeSession.start(blocking, Duration.ofSeconds(5), LOG);
+        DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.39.26", 0))) {
+      InetSocketAddress node = s.dht().localAddresses().get(0);
+      byte[] b = ("d1:ad2:id20:" + "y".repeat(20) + "e1:q4:ping1:t2:aa1:y1:qe")
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      for (int i = 0; i < 30; i++) {
+        client.send(new java.net.DatagramPacket(b, b.length, node));
+      }
+      client.setSoTimeout(500);
+      int answered = 0;
+      try {
+        while (true) {
+          java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[1500], 1500);
+          client.receive(p);
+          String text = new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.ISO_8859_1);
+          if (text.contains("1:t2:aa") && text.contains("1:y1:r")) {
+            answered++; // an answer to our ping (the node may also query us: not counted)
+          }
+        }
+      } catch (java.net.SocketTimeoutException done) {
+        // no more answers
+      }
+      dev.jdht.core.api.DhtStats st = s.dht().stats().get();
+      assertEquals(1, st.sourcesBlocked());
+      assertEquals(20, st.droppedBlocked());
+      assertEquals(10, answered, "answered until blocked");
+    }
+  }
+
+  @Test
   void burstIsTwoSecondsWorth() {
     assertEquals(10, NodeSession.burst(5));
     assertEquals(2, NodeSession.burst(1));

@@ -30,10 +30,15 @@ import java.util.Map;
  * @param droppedWrongFamily datagrams from, and {@code nodes6} entries with, an address of the
  *     wrong family for the node (BEP 32: e.g. an IPv4-mapped address in {@code nodes6})
  * @param droppedIdChanged responses whose id differs from the one the routing table knows for that
- *     address (the table keeps the known id)
+ *     address (the table keeps the known id until the entry there fails)
  * @param idMismatchNodes BEP 42: routing table nodes whose id does not match their address
  * @param idRegenerations BEP 42: times our id was regenerated from our voted external IP
  * @param storedItems BEP 44 items in the item store
+ * @param droppedSpoofed responses carrying the id of a transaction in flight but coming from
+ *     another address than the one queried (also counted in droppedUnknownTransaction)
+ * @param droppedBlocked datagrams dropped because their source was blocked by the DoS blocker
+ * @param sourcesBlocked times a source was blocked by the DoS blocker
+ * @param prefixCapRefused routing table newcomers refused by the per-IP / per-prefix cap
  */
 public record DhtStats(
     long datagramsIn,
@@ -62,7 +67,11 @@ public record DhtStats(
     long droppedIdChanged,
     int idMismatchNodes,
     long idRegenerations,
-    int storedItems) {
+    int storedItems,
+    long droppedSpoofed,
+    long droppedBlocked,
+    long sourcesBlocked,
+    long prefixCapRefused) {
 
   public DhtStats {
     queriesAnswered = Map.copyOf(queriesAnswered);
@@ -70,7 +79,7 @@ public record DhtStats(
     queriesOut = Map.copyOf(queriesOut);
   }
 
-  /** Stats without the BEP 32 drop counters and the BEP 42 figures (all 0). */
+  /** Stats without the BEP 32, BEP 42, BEP 44 and hardening counters (all 0). */
   public DhtStats(
       long datagramsIn,
       long bytesIn,
@@ -97,7 +106,7 @@ public record DhtStats(
     this(datagramsIn, bytesIn, datagramsOut, bytesOut, sendFailures, queriesIn, queriesOut, responsesIn, errorsIn,
         errorsOut, timeouts, droppedMalformed, droppedUnknownTransaction, droppedRateLimited, handlerFailures,
         routingTableSize, goodNodes, inFlight, activeLookups, storedPeers, storedInfoHashes, queriesAnswered, 0, 0,
-        0, 0, 0);
+        0, 0, 0, 0, 0, 0, 0);
   }
 
   /**
@@ -132,7 +141,11 @@ public record DhtStats(
         droppedIdChanged + o.droppedIdChanged,
         idMismatchNodes + o.idMismatchNodes,
         idRegenerations + o.idRegenerations,
-        storedItems + o.storedItems);
+        storedItems + o.storedItems,
+        droppedSpoofed + o.droppedSpoofed,
+        droppedBlocked + o.droppedBlocked,
+        sourcesBlocked + o.sourcesBlocked,
+        prefixCapRefused + o.prefixCapRefused);
   }
 
   private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

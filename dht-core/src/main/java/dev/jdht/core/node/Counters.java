@@ -23,6 +23,8 @@ final class Counters {
   long handlerFailures;
   long droppedWrongFamily;
   long droppedIdChanged;
+  long droppedSpoofed;
+  long droppedBlocked;
 
   static void inc(Map<String, Long> m, String method) {
     m.merge(method, 1L, Long::sum);

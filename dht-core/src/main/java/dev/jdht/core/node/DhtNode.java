@@ -18,6 +18,7 @@ import dev.jdht.core.rpc.Transaction;
 import dev.jdht.core.rpc.TransactionTable;
 import dev.jdht.core.server.PeerStore;
 import dev.jdht.core.server.QueryHandler;
+import dev.jdht.core.server.DosBlocker;
 import dev.jdht.core.server.RateLimiter;
 import dev.jdht.core.time.Clock;
 import dev.jdht.core.time.TimerQueue;
@@ -74,6 +75,8 @@ public final class DhtNode {
    * would fail under load. Answers are further bounded by our in-flight table.
    */
   private final RateLimiter replyLimiter;
+  /** Sources over their budget for a while are ignored (null: off); see {@link SecurityConfig}. */
+  private final DosBlocker dosBlocker;
   private final RttEstimator rtt = new RttEstimator(256);
   private final Counters counters = new Counters();
   private final Telemetry telemetry = new Telemetry();
@@ -135,6 +138,11 @@ public final class DhtNode {
             config.maxPeersPerInfoHash(), config.maxInfoHashes(), config.maxStoredPeers(), config.peerTtlNanos());
     this.limiter = newLimiter(config);
     this.replyLimiter = newLimiter(config);
+    SecurityConfig sec = config.security();
+    this.dosBlocker = sec.dosRate() > 0
+        ? new DosBlocker(clock, sec.dosRate(), sec.dosWindowNanos(), sec.dosBlockNanos(), sec.dosMaxTracked())
+        : null;
+    routing.setPrefixCap(sec.prefixCap(config.routing().allowLoopbackAndPrivate()));
     this.meta = dualStack
         ? new QueryMeta(config.version(), config.readOnly(), List.of("n4", "n6"), null, null)
         : QueryMeta.of(config.version(), config.readOnly());
@@ -337,6 +345,10 @@ public final class DhtNode {
         counters.droppedMalformed++;
         return;
       }
+      if (dosBlocker != null && !dosBlocker.allow(from)) {
+        counters.droppedBlocked++;
+        return;
+      }
       long now = clock.nanos();
       if (!(looksLikeQuery(buf, off, len) ? limiter : replyLimiter).tryAcquire(from, now)) {
         counters.droppedRateLimited++;
@@ -373,6 +385,9 @@ public final class DhtNode {
     Transaction<QueryCallback> tx = rpc.complete(t, from);
     if (tx == null) {
       counters.droppedUnknownTransaction++;
+      if (rpc.inFlight(t)) {
+        counters.droppedSpoofed++; // a live transaction id from an address we did not query
+      }
       return;
     }
     long rttNanos = tx.rttNanos(now);
@@ -380,7 +395,7 @@ public final class DhtNode {
       counters.responsesIn++;
       telemetry.onRtt(rttNanos);
       NodeId known = routing.idAt(from);
-      if (known != null && !known.equals(r.id())) {
+      if (known != null && !known.equals(r.id()) && !routing.isBadAt(from)) {
         counters.droppedIdChanged++; // the table keeps the id it verified for this address
       } else if (!r.id().equals(id)) {
         routing.onResponse(new NodeInfo(r.id(), from), now, rttNanos);
@@ -648,7 +663,11 @@ public final class DhtNode {
         counters.droppedIdChanged,
         routing.mismatchCount(),
         idRegenerations,
-        items.store().size());
+        items.store().size(),
+        counters.droppedSpoofed,
+        counters.droppedBlocked,
+        dosBlocker == null ? 0 : dosBlocker.blocks(),
+        routing.prefixCap().refused());
   }
 
   /** Stats, routing buckets, latency distributions and lookups, as one immutable snapshot. */

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  * @param secureIds BEP 42: how contacts whose id does not match their address are treated, and
  *     whether our id is regenerated from our voted external IP (default PREFER)
  * @param items limits of the BEP 44 item store
+ * @param security DoS blocker and routing table prefix caps ({@link SecurityConfig})
  */
 public record NodeConfig(
     byte[] version,
@@ -58,7 +59,8 @@ public record NodeConfig(
     long announceRepeatNanos,
     boolean readOnly,
     SecureIdPolicy secureIds,
-    ItemConfig items) {
+    ItemConfig items,
+    SecurityConfig security) {
 
   /** Our client version: "JD" and version 0.1. */
   public static final byte[] DEFAULT_VERSION = {'J', 'D', 0, 1};
@@ -74,6 +76,9 @@ public record NodeConfig(
     secureIds = secureIds == null ? SecureIdPolicy.PREFER : secureIds;
     if (items == null) {
       throw new IllegalArgumentException("items must not be null");
+    }
+    if (security == null) {
+      security = SecurityConfig.defaults();
     }
   }
 
@@ -111,6 +116,7 @@ public record NodeConfig(
     b.readOnly = readOnly;
     b.secureIds = secureIds;
     b.items = items;
+    b.security = security;
     return b;
   }
 
@@ -135,6 +141,7 @@ public record NodeConfig(
     private int readyMinGoodNodes = 8;
     private long maintenanceIntervalNanos = TimeUnit.SECONDS.toNanos(5);
     private long announceRepeatNanos = TimeUnit.MINUTES.toNanos(20);
+    private SecurityConfig security = SecurityConfig.defaults();
     private boolean readOnly;
     private SecureIdPolicy secureIds = SecureIdPolicy.PREFER;
     private ItemConfig items = ItemConfig.defaults();
@@ -252,8 +259,13 @@ public record NodeConfig(
       return this;
     }
 
+    public Builder security(SecurityConfig v) {
+      this.security = v;
+      return this;
+    }
+
     public NodeConfig build() {
-      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly, secureIds, items);
+      return new NodeConfig(version, queryTimeoutNanos, maxInFlight, maxLookups, lookup, routing, maxPeersPerInfoHash, maxInfoHashes, maxStoredPeers, peerTtlNanos, tokenRotateNanos, perIpRate, perIpBurst, globalRate, globalBurst, maxReplyBytes, readyMinGoodNodes, maintenanceIntervalNanos, announceRepeatNanos, readOnly, secureIds, items, security);
     }
   }
 }

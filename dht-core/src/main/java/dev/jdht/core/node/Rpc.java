@@ -73,6 +73,11 @@ final class Rpc {
     return transactions.complete(t, from);
   }
 
+  /** True if {@code t} is in flight (to whatever address). */
+  boolean inFlight(TransactionId t) {
+    return transactions.peek(t) != null;
+  }
+
   /** Encodes and sends one message (a reply or an error). */
   void send(PeerAddress to, KrpcMessage message) {
     writer.reset();

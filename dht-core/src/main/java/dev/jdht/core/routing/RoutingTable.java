@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * ({@link RoutingConfig#allowLoopbackAndPrivate()} admits loopback and link-local; private ranges
  * are always admitted).
  *
+ * <p><b>Prefix cap.</b> A newcomer is refused when its IP, or its /24 (v4) or /64 (v6), already
+ * holds its share of the table or of its bucket ({@link PrefixCap}, {@link #setPrefixCap}).
+ *
  * <p><b>Full bucket.</b> A newcomer for a full bucket first splits it if it is the last bucket;
  * otherwise it replaces a BAD entry at once; otherwise it goes to the replacement cache, and if it
  * is verified the least recently seen QUESTIONABLE entry is marked for a priority ping
@@ -82,6 +85,7 @@ public final class RoutingTable {
   private final Map<NodeId, NodeEntry> byId = new HashMap<>();
   private final Map<PeerAddress, NodeEntry> byAddress = new HashMap<>();
   private final List<Bucket> dirty = new ArrayList<>();
+  private PrefixCap prefixCap;
   private int liveCount;
   private boolean started;
   private long latest;
@@ -100,7 +104,24 @@ public final class RoutingTable {
     this.self = self;
     this.config = config;
     this.random = random;
+    this.prefixCap = PrefixCap.defaults(config.allowLoopbackAndPrivate());
     buckets.add(new Bucket(0));
+  }
+
+  /**
+   * Replaces the per-IP and per-prefix cap (default: {@link PrefixCap#defaults} exempting local
+   * addresses when {@link RoutingConfig#allowLoopbackAndPrivate()}). Only on an empty table.
+   */
+  public void setPrefixCap(PrefixCap cap) {
+    if (!byId.isEmpty()) {
+      throw new IllegalStateException("the prefix cap is set before the table is filled");
+    }
+    this.prefixCap = java.util.Objects.requireNonNull(cap);
+  }
+
+  /** The per-IP and per-prefix cap in force. */
+  public PrefixCap prefixCap() {
+    return prefixCap;
   }
 
   /** Our own id. */
@@ -154,6 +175,9 @@ public final class RoutingTable {
     }
     for (Bucket b : buckets) {
       old.addAll(b.replacements);
+    }
+    for (NodeEntry e : old) {
+      prefixCap.removed(e.address()); // re-counted as each entry is inserted again
     }
     buckets.clear();
     byId.clear();
@@ -305,6 +329,15 @@ public final class RoutingTable {
   public NodeId idAt(PeerAddress address) {
     NodeEntry e = byAddress.get(address);
     return e == null ? null : e.id();
+  }
+
+  /**
+   * True if the entry at {@code address} has failed often enough to be BAD: a node answering
+   * from there with a new id may then replace it (until then the known id is kept).
+   */
+  public boolean isBadAt(PeerAddress address) {
+    NodeEntry e = byAddress.get(address);
+    return e != null && e.isBad();
   }
 
   /**
@@ -612,6 +645,10 @@ public final class RoutingTable {
    * needed) or a BAD entry to replace, else into the replacement cache. Returns true if live.
    */
   private boolean insert(NodeEntry e, long now) {
+    Bucket first = bucketOf(e.id());
+    if (!prefixCap.admits(e.address(), first.live, first.replacements)) {
+      return false;
+    }
     Bucket b;
     while (true) {
       int i = bucketIndex(e.id());
@@ -760,6 +797,7 @@ public final class RoutingTable {
   private void index(NodeEntry e) {
     byId.put(e.id(), e);
     byAddress.put(e.address(), e);
+    prefixCap.added(e.address());
   }
 
   /** Removes an entry from its bucket (live or replacement) and from the indexes. */
@@ -773,7 +811,9 @@ public final class RoutingTable {
     } else {
       b.replacements.remove(e);
     }
-    byId.remove(e.id(), e);
+    if (byId.remove(e.id(), e)) {
+      prefixCap.removed(e.address());
+    }
     byAddress.remove(e.address(), e);
   }
 }

@@ -103,7 +103,8 @@ public final class RateLimiter {
     return perIp.size();
   }
 
-  private static PeerAddress key(PeerAddress source) {
+  /** The key a source is counted under: its IP (port 0), or its /64 for IPv6. */
+  static PeerAddress key(PeerAddress source) {
     if (!source.isIpv6()) {
       return source.port() == 0 ? source : source.withPort(0);
     }

@@ -65,7 +65,7 @@ class DhtNodeDualStackTest {
       node4.routingTable().onResponse(
           new NodeInfo(NodeId.random(random), PeerAddress.parse("10.0.1." + i + ":6881")), clock.nanos(), -1);
       node6.routingTable().onResponse(
-          new NodeInfo(NodeId.random(random), PeerAddress.parse("[2001:db8:1::" + i + "]:6881")), clock.nanos(), -1);
+          new NodeInfo(NodeId.random(random), PeerAddress.parse("[2001:db8:1:" + i + "::1]:6881")), clock.nanos(), -1);
     }
     sent.clear();
   }

@@ -53,7 +53,9 @@ class DhtNodeServerTest {
   @BeforeEach
   void setUp() {
     NodeConfig cfg =
-        NodeConfig.builder().routing(RoutingConfig.defaults().withAllowLoopbackAndPrivate(true)).build();
+        NodeConfig.builder().routing(RoutingConfig.defaults().withAllowLoopbackAndPrivate(true))
+            // the floods below test the rate limiter; the DoS blocker has its own tests (SecurityTest)
+            .security(SecurityConfig.defaults().withDosRate(0)).build();
     node = new DhtNode(self, cfg, (to, d, off, len) -> sent.add(new Sent(to, java.util.Arrays.copyOfRange(d, off, off + len))),
         timers, clock, random);
     node.start(List.of(), List.of());

@@ -43,7 +43,8 @@ class RoutingTableTest {
   }
 
   private PeerAddress freshAddress() {
-    int ip = nextIp++;
+    int ip = nextIp;
+    nextIp += 256; // one address per /24: these tests are not about the prefix cap (PrefixCapTest is)
     return PeerAddress.of(new byte[] {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) ip}, 6881);
   }
 
@@ -555,7 +556,7 @@ class RoutingTableTest {
         // skew towards ids close to us so the table splits deeply
         int cpl = r.nextInt(30);
         NodeId id = r.nextInt(3) == 0 ? NodeId.random(r) : me.flipBit(cpl).withRandomSuffix(cpl + 1, r);
-        int ip = 0x0a000000 + i + 1;
+        int ip = 0x0a000001 + (i << 8); // one per /24 (the prefix cap is PrefixCapTest's)
         NodeInfo n = new NodeInfo(id, PeerAddress.of(new byte[] {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) ip}, 1000 + i));
         now += r.nextInt(5) * SEC;
         switch (r.nextInt(3)) {
