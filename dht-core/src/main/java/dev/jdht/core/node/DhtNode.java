@@ -214,6 +214,11 @@ public final class DhtNode {
     return peers;
   }
 
+  /** The BEP 44 items this node stores for others (loop thread only). */
+  public dev.jdht.core.bep44.ItemStore itemStore() {
+    return items.store();
+  }
+
   // ------------------------------------------------------------------------------------------
   // lifecycle
 

@@ -88,7 +88,7 @@ public final class QueryHandler {
     } else if (q instanceof Query.SampleInfohashes si) {
       return sampleInfohashes(si, from, now);
     } else if (q instanceof Query.Get g && items != null) {
-      return items.get(g, base(t, from), from, now).nodes(closest(g, g.target(), from)).build();
+      return withNodesThatFit(items.get(g, base(t, from), from, now), closest(g, g.target(), from));
     } else if (q instanceof Query.Put p && items != null) {
       ItemServer.Rejection r = items.put(p, from, now);
       return r == null ? base(t, from).build() : error(t, r.code(), r.message());
@@ -174,6 +174,34 @@ public final class QueryHandler {
 
   private Response.Builder base(TransactionId t, PeerAddress requester) {
     return Response.builder(t, id).version(version).externalIp(requester);
+  }
+
+  /**
+   * Adds as many of {@code nodes} (closest first) as fit under maxReplyBytes: a BEP 44 get reply
+   * with a 1,000-byte item has room for few or none, and the reply must stay a safe datagram
+   * (and a bounded multiple of the query that caused it).
+   */
+  private Response withNodesThatFit(Response.Builder b, List<NodeInfo> nodes) {
+    sizer.reset();
+    KrpcCodec.encode(b.build(), sizer);
+    int budget = maxReplyBytes - sizer.size() - 9; // "5:nodes0:" is always there
+    List<NodeInfo> chosen = new ArrayList<>();
+    boolean v4 = false;
+    boolean v6 = false;
+    for (NodeInfo n : nodes) {
+      boolean six = n.address().isIpv6();
+      // the compact entry, plus what the first entry of a family adds: a longer length prefix
+      // for nodes, the key and length prefix for nodes6
+      int cost = six ? 38 + (v6 ? 0 : 12) : 26 + (v4 ? 0 : 3);
+      if (budget < cost) {
+        continue; // a smaller entry of the other family may still fit
+      }
+      budget -= cost;
+      chosen.add(n);
+      v4 |= !six;
+      v6 |= six;
+    }
+    return b.nodes(chosen).build();
   }
 
   /** Adds as many peers as fit under maxReplyBytes. */

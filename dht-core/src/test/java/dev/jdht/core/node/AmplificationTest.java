@@ -84,8 +84,14 @@ class AmplificationTest {
             t -> new Query.SampleInfohashes(t, aliceId, NodeId.random(random), both)),
         // errors: the smallest datagrams that get an answer at all
         Case.raw("unknown method (error 204)", "d1:ad2:id20:" + "a".repeat(20) + "e1:q1:x1:t1:%t1:y1:qe"),
-        Case.raw("ping without id (error 203)", "d1:q4:ping1:t1:%t1:y1:qe"));
-    // BEP 44: add "get" (largest stored value, nodes+nodes6) and "put" cases here.
+        Case.raw("ping without id (error 203)", "d1:q4:ping1:t1:%t1:y1:qe"),
+        // BEP 44: a get for the largest item there can be, and a get and put that find nothing
+        Case.of("get, 1,000-byte mutable item, nodes+nodes6", false,
+            t -> new Query.Get(t, aliceId, bigItem.target(), null, both)),
+        Case.of("get, no item, nodes+nodes6", false, t -> new Query.Get(t, aliceId, empty, null, both)),
+        Case.of("put (bad token: error)", false,
+            t -> new Query.Put(t, aliceId, token, "1:x".getBytes(StandardCharsets.US_ASCII), null, null, null, null, null,
+                QueryMeta.NONE)));
   }
 
   private void fill() {
@@ -106,7 +112,13 @@ class AmplificationTest {
     for (int i = 0; i < 100; i++) {
       node4.peerStore().announce(NodeId.random(random), PeerAddress.parse("203.1.0." + (i + 1) + ":6881"), false, now);
     }
+    node4.itemStore().put(bigItem, now);
   }
+
+  /** A mutable item as large as BEP 44 allows: a 1,000-byte bencoded value and a 64-byte salt. */
+  private final dev.jdht.core.bep44.Item bigItem = dev.jdht.core.bep44.Item.signed(
+      dev.jdht.core.bep44.KeyPair.fromSecret(new byte[32]), new byte[64], Long.MAX_VALUE,
+      ("995:" + "v".repeat(995)).getBytes(StandardCharsets.US_ASCII));
 
   private boolean send(PeerAddress to, byte[] d, int off, int len) {
     return sent.add(Arrays.copyOfRange(d, off, off + len));
@@ -135,7 +147,11 @@ class AmplificationTest {
         byte[] r = sent.get(0);
         KrpcMessage reply = KrpcCodec.decode(r);
         assertTrue(reply instanceof Response || reply instanceof ErrorMessage);
-        assertTrue(r.length <= config.maxReplyBytes(), c.name() + ": " + r.length + " bytes");
+        // a get reply that carries a full BEP 44 item is the one that cannot stay under
+        // maxReplyBytes (the item alone is about 1,230 bytes); it then carries no nodes and
+        // still fits the 1,500 bytes libtorrent accepts
+        int limit = c.name().startsWith("get, 1,000-byte") ? 1500 : config.maxReplyBytes();
+        assertTrue(r.length <= limit, c.name() + ": " + r.length + " bytes");
         double ratio = (double) r.length / q.length;
         if (ratio > caseWorst) {
           caseWorst = ratio;
