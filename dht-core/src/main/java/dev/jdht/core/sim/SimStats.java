@@ -10,5 +10,7 @@ package dev.jdht.core.sim;
  * @param toNowhere datagrams sent to an address where no simulated node lives
  * @param inFlight datagrams on the way now
  * @param events timer and delivery events run
+ * @param partitioned datagrams dropped because they crossed a {@link SimulatedNetwork#partition}
  */
-public record SimStats(long sent, long delivered, long lost, long toOffline, long toNowhere, long inFlight, long events) {}
+public record SimStats(
+    long sent, long delivered, long lost, long toOffline, long toNowhere, long inFlight, long events, long partitioned) {}

@@ -99,6 +99,8 @@ public final class SimulatedNetwork {
   private long lastSendAt = Long.MIN_VALUE / 2;
   private final List<TimerQueue.Timer> churnTimers = new ArrayList<>();
   private Tap tap;
+  private Predicate<SimNode> partition;
+  private long partitioned;
 
   /** Sees every datagram the network delivers to a node, as it is delivered. */
   @FunctionalInterface
@@ -431,6 +433,26 @@ public final class SimulatedNetwork {
   // ------------------------------------------------------------------------------------------
   // network conditions
 
+  /**
+   * Splits the network in two from now on: datagrams between a node {@code side} accepts and one
+   * it does not are lost (counted as {@link SimStats#partitioned()}), datagrams within a side
+   * flow as before. Nodes that join later fall on the side {@code side} gives them. {@link #heal}
+   * ends it.
+   */
+  public void partition(Predicate<SimNode> side) {
+    this.partition = java.util.Objects.requireNonNull(side, "side");
+  }
+
+  /** Ends a {@link #partition}: every node reaches every other again. */
+  public void heal() {
+    this.partition = null;
+  }
+
+  /** True while a {@link #partition} is in force. */
+  public boolean isPartitioned() {
+    return partition != null;
+  }
+
   /** The current datagram loss probability. */
   public double lossRate() {
     return lossRate;
@@ -623,7 +645,7 @@ public final class SimulatedNetwork {
 
   /** Traffic counters so far. */
   public SimStats stats() {
-    return new SimStats(sent, delivered, lost, toOffline, toNowhere, inFlight, events);
+    return new SimStats(sent, delivered, lost, toOffline, toNowhere, inFlight, events, partitioned);
   }
 
   /** Sets (or clears, with null) the tap that sees every delivered datagram. */
@@ -662,6 +684,10 @@ public final class SimulatedNetwork {
     SimNode dst = nodeAt(to);
     if (dst == null) {
       toNowhere++;
+      return;
+    }
+    if (partition != null && partition.test(from) != partition.test(dst)) {
+      partitioned++;
       return;
     }
     if (lossRate > 0 && packetRandom.nextDouble() < lossRate) {

@@ -183,6 +183,47 @@ class SimulatedNetworkTest {
   }
 
   @Test
+  void aPartitionThatHealsLeavesEveryPeerFindableAgain() {
+    SimulatedNetwork net = new SimulatedNetwork(SimConfig.builder(21).build());
+    net.buildPreseeded(2_000);
+    Random r = new Random(210);
+    Map<NodeId, Set<PeerAddress>> announced = new HashMap<>();
+    for (int i = 0; i < 6; i++) {
+      NodeId ih = NodeId.random(r);
+      announced.put(ih, announceFrom(net, ih, net.randomOnline(3, null)));
+    }
+    // split in two halves by address: neither side reaches the other for 10 virtual minutes
+    net.partition(n -> (n.index() & 1) == 0);
+    int during = 0;
+    int complete = 0;
+    for (int i = 0; i < 30; i++) {
+      SimNode asker = net.randomOnline();
+      NodeId ih = List.copyOf(announced.keySet()).get(i % announced.size());
+      LookupResult res = net.getPeers(asker, ih);
+      assertTrue(res.isDone() && !res.cancelled(), "lookups still complete on each side");
+      // a lookup finds what its own side holds: peers announced to at least one node there
+      boolean askerSide = (asker.index() & 1) == 0;
+      boolean holdsOnItsSide = net.closestOnline(ih, 8, n -> ((n.index() & 1) == 0) == askerSide).stream()
+          .anyMatch(n -> !n.node().peerStore().get(ih, 100, new Random(0), net.now()).isEmpty());
+      if (holdsOnItsSide) {
+        during++;
+        complete += res.peers().equals(announced.get(ih)) ? 1 : 0;
+      }
+      net.runFor(20 * SECOND);
+    }
+    assertTrue(net.stats().partitioned() > 0, "the partition dropped traffic");
+    assertTrue(during > 0 && complete >= during * 9 / 10,
+        complete + " of " + during + " lookups found every peer their side holds");
+    net.heal();
+    net.runFor(TimeUnit.MINUTES.toNanos(1));
+    for (Map.Entry<NodeId, Set<PeerAddress>> e : announced.entrySet()) {
+      for (SimNode asker : net.randomOnline(4, null)) {
+        assertEquals(e.getValue(), net.getPeers(asker, e.getKey()).peers(), "after healing, from " + asker);
+      }
+    }
+  }
+
+  @Test
   void hundredConcurrentLookupsFromOneNodeAllFindTheTrueClosest() {
     SimulatedNetwork net = new SimulatedNetwork(exhaustive(3).build());
     net.buildPreseeded(5_000);
