@@ -47,20 +47,7 @@ public final class FindNodeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print {\"target\", \"nodes\", \"report\"} as JSON.")
   private boolean json;
 
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      defaultValue = PeersCommand.DEFAULT_TIMEOUT,
-      converter = Converters.PositiveDuration.class,
-      description = "Overall time limit, joining the DHT included (default: ${DEFAULT-VALUE}).")
-  private Duration timeout;
-
-  @Option(
-      names = "--alpha",
-      paramLabel = "N",
-      converter = Converters.Alpha.class,
-      description = "Queries in flight at once, 1..64 (default: 5).")
-  private Integer alpha;
+  @Mixin private LookupOptions lookup;
 
   @Mixin private NodeOptions node;
 
@@ -73,10 +60,10 @@ public final class FindNodeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean quiet = Commands.quiet(spec);
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + lookup.timeout.toNanos();
     LookupReport r;
     try (ProgressLine progress = new ProgressLine(err, Terminal.progressOnStderr() && !quiet);
-        NodeSession session = NodeSession.start(NodeSettings.of(node, network, alpha, null), timeout, log);
+        NodeSession session = NodeSession.start(NodeSettings.of(node, network, lookup.alpha, null), lookup.timeout, log);
         ShutdownHook hook = ShutdownHook.registerInterrupting("dht-find-node-stop", () -> {
           progress.close();
           session.close();
@@ -88,7 +75,7 @@ public final class FindNodeCommand implements Callable<Integer> {
       Duration left = Duration.ofNanos(Math.max(1_000_000L, deadline - start));
       r = Commands.await(session.dht().findNode(target, left), deadline + TimeUnit.SECONDS.toNanos(1), "lookup");
       if (r == null) {
-        throw new CommandFailed("the lookup did not finish within " + Durations.format(timeout), CommandFailed.TIMEOUT, null);
+        throw new CommandFailed("the lookup did not finish within " + Durations.format(lookup.timeout), CommandFailed.TIMEOUT, null);
       }
     } catch (CommandFailed e) {
       throw json ? e.withJson(document(null)) : e;

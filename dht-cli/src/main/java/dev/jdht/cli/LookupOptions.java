@@ -3,7 +3,7 @@ package dev.jdht.cli;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** {@code --timeout} and {@code --alpha} of the BEP 44 commands ({@code dht put}, {@code dht get}). */
+/** {@code --timeout} and {@code --alpha} of the commands that run one lookup (find-node, scrape, put, get). */
 public final class LookupOptions {
   @Option(
       names = "--timeout",

@@ -3,7 +3,6 @@ package dev.jdht.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdht.core.api.ScrapeReport;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,20 +45,7 @@ public final class ScrapeCommand implements Callable<Integer> {
       + "\"seeds_filter\", \"peers_filter\", \"lookup\"}.")
   private boolean json;
 
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      defaultValue = PeersCommand.DEFAULT_TIMEOUT,
-      converter = Converters.PositiveDuration.class,
-      description = "Time limit of joining the DHT and the scrape (default: ${DEFAULT-VALUE}).")
-  private Duration timeout;
-
-  @Option(
-      names = "--alpha",
-      paramLabel = "N",
-      converter = Converters.Alpha.class,
-      description = "Queries in flight at once during the lookup, 1..64 (default: 5).")
-  private Integer alpha;
+  @Mixin private LookupOptions lookup;
 
   @Mixin private NodeOptions node;
 
@@ -71,10 +57,10 @@ public final class ScrapeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean quiet = Commands.quiet(spec);
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + lookup.timeout.toNanos();
     ScrapeReport r;
     try (ProgressLine progress = new ProgressLine(err, Terminal.progressOnStderr() && !quiet);
-        NodeSession session = NodeSession.start(NodeSettings.of(node, network, alpha, null), timeout, log)) {
+        NodeSession session = NodeSession.start(NodeSettings.of(node, network, lookup.alpha, null), lookup.timeout, log)) {
       progress.show(session::bootstrapStatus);
       session.awaitReady(deadline);
       progress.show(() -> "scraping...");
@@ -84,7 +70,7 @@ public final class ScrapeCommand implements Callable<Integer> {
       throw json && e.json() == null ? e.withJson(partial()) : e;
     }
     if (r == null) {
-      CommandFailed f = new CommandFailed("the scrape did not finish within " + Durations.format(timeout),
+      CommandFailed f = new CommandFailed("the scrape did not finish within " + Durations.format(lookup.timeout),
           CommandFailed.TIMEOUT, null);
       throw json ? f.withJson(partial()) : f;
     }
