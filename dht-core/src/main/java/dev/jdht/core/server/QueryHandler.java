@@ -182,9 +182,7 @@ public final class QueryHandler {
    * (and a bounded multiple of the query that caused it).
    */
   private Response withNodesThatFit(Response.Builder b, List<NodeInfo> nodes) {
-    sizer.reset();
-    KrpcCodec.encode(b.build(), sizer);
-    int budget = maxReplyBytes - sizer.size() - 9; // "5:nodes0:" is always there
+    int budget = bytesLeft(b) - 9; // "5:nodes0:" is always there
     List<NodeInfo> chosen = new ArrayList<>();
     boolean v4 = false;
     boolean v6 = false;
@@ -204,12 +202,17 @@ public final class QueryHandler {
     return b.nodes(chosen).build();
   }
 
+  /** How many bytes the reply {@code b} would build can still grow by under maxReplyBytes. */
+  private int bytesLeft(Response.Builder b) {
+    sizer.reset();
+    KrpcCodec.encode(b.build(), sizer);
+    return maxReplyBytes - sizer.size();
+  }
+
   /** Adds as many peers as fit under maxReplyBytes. */
   private Response withValues(Response.Builder b, List<PeerAddress> found) {
     b.values(List.of());
-    sizer.reset();
-    KrpcCodec.encode(b.build(), sizer);
-    int budget = maxReplyBytes - sizer.size();
+    int budget = bytesLeft(b);
     List<PeerAddress> chosen = new ArrayList<>();
     for (PeerAddress p : found) {
       int cost = p.compactLength() + (p.isIpv6() ? 3 : 2);
