@@ -7,6 +7,7 @@ import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
 import dev.jdht.krpc.wire.TransactionId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -324,8 +325,19 @@ public final class Response implements KrpcMessage {
 
     /** Splits the given nodes by family into nodes and nodes6. */
     public Builder nodes(List<NodeInfo> all) {
-      List<NodeInfo> v4 = all.stream().filter(n -> !n.address().isIpv6()).toList();
-      List<NodeInfo> v6 = all.stream().filter(n -> n.address().isIpv6()).toList();
+      boolean anyV6 = false;
+      for (NodeInfo n : all) {
+        anyV6 |= n.address().isIpv6();
+      }
+      if (!anyV6) { // the usual case: one family, no copies (a server answers with its own family)
+        this.nodes = CompactNodes.of(all, false);
+        return this;
+      }
+      List<NodeInfo> v4 = new ArrayList<>(all.size());
+      List<NodeInfo> v6 = new ArrayList<>(all.size());
+      for (NodeInfo n : all) {
+        (n.address().isIpv6() ? v6 : v4).add(n);
+      }
       this.nodes = CompactNodes.of(v4, false);
       if (!v6.isEmpty()) {
         this.nodes6 = CompactNodes.of(v6, true);
