@@ -136,35 +136,33 @@ public class ServerPath {
     return i;
   }
 
+  private long serve(byte[][] queries) {
+    int i = nextSource();
+    deliver(i, queries[i]);
+    return bytesOut;
+  }
+
   /** A ping query in, its reply out. */
   @Benchmark
   public long ping() {
-    int i = nextSource();
-    deliver(i, pings[i]);
-    return bytesOut;
+    return serve(pings);
   }
 
   /** A find_node query in, a reply with 8 nodes out. */
   @Benchmark
   public long findNode() {
-    int i = nextSource();
-    deliver(i, findNodes[i]);
-    return bytesOut;
+    return serve(findNodes);
   }
 
   /** A get_peers query for an infohash we hold nothing for in, a token and 8 nodes out. */
   @Benchmark
   public long getPeersNodes() {
-    int i = nextSource();
-    deliver(i, getPeersNodes[i]);
-    return bytesOut;
+    return serve(getPeersNodes);
   }
 
   /** A get_peers query for the infohash with 50 peers in, a token and the peers out. */
   @Benchmark
   public long getPeersValues() {
-    int i = nextSource();
-    deliver(i, getPeersValues[i]);
-    return bytesOut;
+    return serve(getPeersValues);
   }
 }
