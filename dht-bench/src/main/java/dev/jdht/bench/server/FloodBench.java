@@ -5,7 +5,10 @@ import dev.jdht.core.api.DhtStats;
 import dev.jdht.core.api.LookupReport;
 import dev.jdht.core.node.NodeConfig;
 import dev.jdht.core.node.SecurityConfig;
+import dev.jdht.core.server.DosBlocker;
+import dev.jdht.core.server.RateLimiter;
 import dev.jdht.core.testnet.LocalTestnet;
+import dev.jdht.core.time.ManualClock;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.PeerAddress;
 import java.io.IOException;
@@ -63,7 +66,8 @@ public final class FloodBench {
 
   /** Counts of one phase, printed as one table row. */
   private record Phase(String scenario, String name, double seconds, List<LookupRun> lookups, long offered,
-      long floodAnswered, DhtStats before, DhtStats after, long probeSent, long probeAnswered, double heapMb) {}
+      long floodAnswered, DhtStats before, DhtStats after, long probeSent, long probeAnswered, long kernelDrops,
+      double heapMb) {}
 
   /** Runs the benchmark; see the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
@@ -194,6 +198,8 @@ public final class FloodBench {
         System.out.println("| scenario | flood stop -> a fresh source's first answer (ms) | flood stop -> a fresh lookup has found every peer (ms) |");
         System.out.println("|---|---:|---:|");
         recovery.forEach(System.out::println);
+        System.out.println();
+        capsHeap();
       }
     }
   }
@@ -208,6 +214,7 @@ public final class FloodBench {
   private static Phase phase(String scenario, String name, Dht victim, Lookups loop, Probe probe, LoopbackLoad load,
       long rate, double seconds, Random rnd) throws Exception {
     DhtStats before = victim.stats().get(5, TimeUnit.SECONDS);
+    long kernel0 = udpReceiveBufferErrors();
     long probeSent0 = probe.sent;
     long probeAnswered0 = probe.answered;
     long t0 = System.nanoTime();
@@ -230,8 +237,43 @@ public final class FloodBench {
     long probeSent = probe.sent - probeSent0;
     long probeAnswered = probe.answered - probeAnswered0;
     List<LookupRun> runs = loop.startedBetween(t0, t1);
+    long kernelDrops = udpReceiveBufferErrors() - kernel0;
     return new Phase(scenario, name, (t1 - t0) / 1e9, runs, offered, answered, before, after, probeSent, probeAnswered,
-        heapAfterGcMb());
+        kernelDrops, heapAfterGcMb());
+  }
+
+  /**
+   * What a node's per-source flood state costs when full: a {@link RateLimiter} tracking its
+   * 65,536 sources (a node has two: queries and other datagrams) and a {@link DosBlocker} counting
+   * and blocking its 4,096, measured as heap after GC with and without them.
+   */
+  private static void capsHeap() throws InterruptedException {
+    SecurityConfig sec = SecurityConfig.defaults();
+    NodeConfig cfg = NodeConfig.defaults();
+    int limiterCap = 65_536;
+    double base = heapAfterGcMb();
+    RateLimiter limiter = new RateLimiter(cfg.perIpRate(), cfg.perIpBurst(), cfg.globalRate(), cfg.globalBurst(), limiterCap);
+    for (int i = 0; i < 2 * limiterCap; i++) {
+      limiter.tryAcquire(PeerAddress.of(new byte[] {10, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i}, 6881), i);
+    }
+    double withLimiter = heapAfterGcMb();
+    ManualClock clock = new ManualClock();
+    DosBlocker blocker = new DosBlocker(clock, sec.dosRate(), sec.dosWindowNanos(), sec.dosBlockNanos(), sec.dosMaxTracked());
+    long perWindow = blocker.maxPerWindow();
+    for (int i = 0; i < 2 * sec.dosMaxTracked(); i++) {
+      PeerAddress a = PeerAddress.of(new byte[] {10, 1, (byte) (i >>> 8), (byte) i}, 6881);
+      for (long k = 0; k <= perWindow; k++) {
+        blocker.allow(a); // one over: blocked
+      }
+      PeerAddress b = PeerAddress.of(new byte[] {10, 2, (byte) (i >>> 8), (byte) i}, 6881);
+      blocker.allow(b); // counted
+    }
+    double withBlocker = heapAfterGcMb();
+    System.out.printf(Locale.ROOT,
+        "per-source state at its caps (heap after GC): a RateLimiter tracking %,d sources %.1f MB, a DosBlocker"
+            + " counting %,d and blocking %,d sources %.1f MB; a node (two limiters, one blocker) at most %.1f MB%n",
+        limiter.trackedIps(), withLimiter - base, blocker.tracked(), blocker.blockListSize(), withBlocker - withLimiter,
+        2 * (withLimiter - base) + (withBlocker - withLimiter));
   }
 
   private static double heapAfterGcMb() throws InterruptedException {
@@ -244,21 +286,38 @@ public final class FloodBench {
   }
 
   private static void printPhases(List<Phase> phases) {
-    System.out.println("| scenario | phase | s | lookups | every peer found | lookup done p50 (ms) | p95 (ms) | flood offered (q/s) | flood answered (q/s) | dropped: rate limit | dropped: DoS-blocked | blocks | probe answered | node out (pkt/s) | of which own queries (/s) | heap after GC (MB) |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    System.out.println("| scenario | phase | s | lookups | every peer found | lookup done p50 (ms) | p95 (ms) | flood offered (q/s) | node in (pkt/s) | flood answered (q/s) | dropped: rate limit | dropped: DoS-blocked | blocks | probe answered | node out (pkt/s) | of which own queries (/s) | own queries timed out | table / in flight (end) | kernel UDP buffer drops (machine) | heap after GC (MB) |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Phase p : phases) {
       long[] done = p.lookups.stream().mapToLong(LookupRun::doneNanos).sorted().toArray();
       long ok = p.lookups.stream().filter(LookupRun::allFound).count();
       DhtStats a = p.after;
       DhtStats b = p.before;
       long ownQueries = sum(a.queriesOut()) - sum(b.queriesOut());
-      System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %d | %d | %s | %s | %,.0f | %,.0f | %,d | %,d | %d | %d / %d | %,.0f | %,.0f | %.1f |%n",
+      System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %d | %d | %s | %s | %,.0f | %,.0f | %,.0f | %,d | %,d | %d | %d / %d | %,.0f | %,.0f | %,d | %d / %d | %s | %.1f |%n",
           p.scenario, p.name, p.seconds, p.lookups.size(), ok,
           LoopbackLoad.ms(LoopbackLoad.pct(done, 0.5)), LoopbackLoad.ms(LoopbackLoad.pct(done, 0.95)),
-          p.offered / p.seconds, p.floodAnswered / p.seconds,
+          p.offered / p.seconds, (a.datagramsIn() - b.datagramsIn()) / p.seconds, p.floodAnswered / p.seconds,
           a.droppedRateLimited() - b.droppedRateLimited(), a.droppedBlocked() - b.droppedBlocked(),
           a.sourcesBlocked() - b.sourcesBlocked(), p.probeAnswered, p.probeSent,
-          (a.datagramsOut() - b.datagramsOut()) / p.seconds, ownQueries / p.seconds, p.heapMb);
+          (a.datagramsOut() - b.datagramsOut()) / p.seconds, ownQueries / p.seconds, a.timeouts() - b.timeouts(),
+          a.routingTableSize(), a.inFlight(), p.kernelDrops < 0 ? "-" : String.format(Locale.ROOT, "%,d", p.kernelDrops),
+          p.heapMb);
+    }
+  }
+
+  /**
+   * Datagrams the kernel dropped because a socket's receive buffer was full ({@code RcvbufErrors}
+   * in /proc/net/snmp; every socket of the machine, the flood's own included), or -1 if unknown.
+   */
+  private static long udpReceiveBufferErrors() {
+    try {
+      List<String> udp = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/snmp")).stream()
+          .filter(l -> l.startsWith("Udp:")).toList();
+      int col = Arrays.asList(udp.get(0).split(" ")).indexOf("RcvbufErrors");
+      return col < 0 ? -1 : Long.parseLong(udp.get(1).split(" ")[col]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 
