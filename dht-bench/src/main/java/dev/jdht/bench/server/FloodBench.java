@@ -12,6 +12,7 @@ import dev.jdht.core.time.ManualClock;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.PeerAddress;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -59,61 +60,106 @@ public final class FloodBench {
   private FloodBench() {}
 
   /** One lookup of the loop: when it started, how long it took, whether it found every peer. */
-  private record LookupRun(long startNanos, long doneNanos, boolean allFound) {}
+  record LookupRun(long startNanos, long doneNanos, boolean allFound) {}
 
   /** One flood: its sources, their total rate, its table label. */
   private record Flood(LoopbackLoad load, long rate, String label) {}
 
   /** Counts of one phase, printed as one table row. */
-  private record Phase(String scenario, String name, double seconds, List<LookupRun> lookups, long offered,
+  record Phase(String scenario, String name, double seconds, List<LookupRun> lookups, long offered,
       long floodAnswered, DhtStats before, DhtStats after, long probeSent, long probeAnswered, long kernelDrops,
       double heapMb) {}
 
+  /** Recovery after one flood: nanoseconds from its stop to a fresh source's answer and to a good lookup (-1: never). */
+  record Recovery(String scenario, long freshAnswerNanos, long lookupNanos) {}
+
+  /** What a run measured. */
+  record Result(List<Phase> phases, List<Recovery> recoveries) {}
+
+  /** The benchmark's settings; see the class comment. */
+  record Settings(List<String> scenarios, int sources, long[] manyRates, double oneFactor, int nodes, int infohashes,
+      int announcers, double baseline, double flood, double after, double lookupRate, long seed) {
+
+    Settings {
+      for (String s : scenarios) {
+        if (!s.equals("one") && !s.equals("many")) {
+          throw new IllegalArgumentException("--scenarios: one, many or one,many");
+        }
+      }
+    }
+
+    /** Parses {@code --name value} pairs over the defaults. */
+    static Settings parse(String[] args) {
+      if (args.length % 2 != 0) {
+        throw new IllegalArgumentException("options come in pairs: --name value");
+      }
+      List<String> scenarios = List.of("one", "many");
+      int sources = 10_000;
+      double global = NodeConfig.defaults().globalRate();
+      long[] manyRates = {(long) global, 2 * (long) global};
+      double oneFactor = 100;
+      int nodes = 40;
+      int infohashes = 4;
+      int announcers = 3;
+      double baseline = 10;
+      double flood = 20;
+      double after = 10;
+      double lookupRate = 4;
+      long seed = 1;
+      for (int i = 0; i + 1 < args.length; i += 2) {
+        String v = args[i + 1];
+        switch (args[i]) {
+          case "--scenarios" -> scenarios = List.of(v.split(","));
+          case "--sources" -> sources = Integer.parseInt(v);
+          case "--many-rates" -> manyRates = Arrays.stream(v.split(",")).mapToLong(Long::parseLong).toArray();
+          case "--one-factor" -> oneFactor = Double.parseDouble(v);
+          case "--nodes" -> nodes = Integer.parseInt(v);
+          case "--infohashes" -> infohashes = Integer.parseInt(v);
+          case "--announcers" -> announcers = Integer.parseInt(v);
+          case "--baseline" -> baseline = Double.parseDouble(v);
+          case "--flood" -> flood = Double.parseDouble(v);
+          case "--after" -> after = Double.parseDouble(v);
+          case "--lookup-rate" -> lookupRate = Double.parseDouble(v);
+          case "--seed" -> seed = Long.parseLong(v);
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+      return new Settings(scenarios, sources, manyRates, oneFactor, nodes, infohashes, announcers, baseline, flood,
+          after, lookupRate, seed);
+    }
+  }
+
   /** Runs the benchmark; see the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
-    List<String> scenarios = List.of("one", "many");
-    int sources = 10_000;
-    long[] manyRates = null;
-    double oneFactor = 100;
-    int nodes = 40;
-    int infohashes = 4;
-    int announcers = 3;
-    double baseline = 10;
-    double flood = 20;
-    double after = 10;
-    double lookupRate = 4;
-    long seed = 1;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--scenarios" -> scenarios = List.of(v.split(","));
-        case "--sources" -> sources = Integer.parseInt(v);
-        case "--many-rates" -> manyRates = Arrays.stream(v.split(",")).mapToLong(Long::parseLong).toArray();
-        case "--one-factor" -> oneFactor = Double.parseDouble(v);
-        case "--nodes" -> nodes = Integer.parseInt(v);
-        case "--infohashes" -> infohashes = Integer.parseInt(v);
-        case "--announcers" -> announcers = Integer.parseInt(v);
-        case "--baseline" -> baseline = Double.parseDouble(v);
-        case "--flood" -> flood = Double.parseDouble(v);
-        case "--after" -> after = Double.parseDouble(v);
-        case "--lookup-rate" -> lookupRate = Double.parseDouble(v);
-        case "--seed" -> seed = Long.parseLong(v);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
+    Result r = run(Settings.parse(args), System.out);
+    printPhases(r.phases());
+    System.out.println();
+    System.out.println("| scenario | flood stop -> a fresh source's first answer (ms) | flood stop -> a fresh lookup has found every peer (ms) |");
+    System.out.println("|---|---:|---:|");
+    for (Recovery rec : r.recoveries()) {
+      System.out.printf(Locale.ROOT, "| %s | %s | %s |%n", rec.scenario(), LoopbackLoad.ms(rec.freshAnswerNanos()),
+          LoopbackLoad.ms(rec.lookupNanos()));
     }
-    if (args.length % 2 != 0) {
-      throw new IllegalArgumentException("options come in pairs: --name value");
-    }
-    for (String s : scenarios) {
-      if (!s.equals("one") && !s.equals("many")) {
-        throw new IllegalArgumentException("--scenarios: one, many or one,many");
-      }
-    }
+    System.out.println();
+    capsHeap();
+  }
+
+  /** Runs the scenarios of {@code s}, printing the setup to {@code out}. */
+  static Result run(Settings settings, PrintStream out) throws Exception {
+    List<String> scenarios = settings.scenarios();
+    int sources = settings.sources();
+    long[] manyRates = settings.manyRates();
+    double oneFactor = settings.oneFactor();
+    int nodes = settings.nodes();
+    int infohashes = settings.infohashes();
+    int announcers = settings.announcers();
+    double baseline = settings.baseline();
+    double flood = settings.flood();
+    double after = settings.after();
+    double lookupRate = settings.lookupRate();
+    long seed = settings.seed();
     NodeConfig limits = NodeConfig.defaults();
     SecurityConfig sec = limits.security();
-    if (manyRates == null) {
-      manyRates = new long[] {(long) limits.globalRate(), 2 * (long) limits.globalRate()};
-    }
     long oneRate = (long) (oneFactor * limits.perIpRate());
     Random rnd = new Random(seed);
 
@@ -151,13 +197,13 @@ public final class FloodBench {
         victim.ready().get(30, TimeUnit.SECONDS);
         InetSocketAddress server = victim.localAddress();
         probe.bind(new InetSocketAddress("127.3.0.1", 0));
-        System.out.printf(Locale.ROOT,
+        out.printf(Locale.ROOT,
             "node %s, limits %,.0f/s per IP (burst %d), %,.0f/s global (burst %,d), DoS blocker %,.0f/s over %d s -> %d min;"
                 + " testnet %d nodes, %d infohashes x %d announcers, lookups <= %.0f/s; phases %.0f/%.0f/%.0f s%n",
             server, limits.perIpRate(), limits.perIpBurst(), limits.globalRate(), limits.globalBurst(), sec.dosRate(),
             TimeUnit.NANOSECONDS.toSeconds(sec.dosWindowNanos()), TimeUnit.NANOSECONDS.toMinutes(sec.dosBlockNanos()),
             nodes, infohashes, announcers, lookupRate, baseline, flood, after);
-        System.out.printf(Locale.ROOT, "scenario one: 1 source at %,d q/s; scenario many: %,d sources at %s q/s in total%n%n",
+        out.printf(Locale.ROOT, "scenario one: 1 source at %,d q/s; scenario many: %,d sources at %s q/s in total%n%n",
             oneRate, sources, Arrays.toString(manyRates));
 
         Lookups loop = new Lookups(victim, hashes, expected, lookupRate);
@@ -166,7 +212,7 @@ public final class FloodBench {
         pinger.start();
         warmUp(victim, hashes, expected);
         List<Phase> phases = new ArrayList<>();
-        List<String> recovery = new ArrayList<>();
+        List<Recovery> recovery = new ArrayList<>();
         int fresh = 1;
         List<Flood> runs = new ArrayList<>();
         for (String s : scenarios) {
@@ -188,18 +234,11 @@ public final class FloodBench {
           long freshAnswer = freshSourceAnswer(server, fresh++, stop);
           long lookupOk = recoveryLookup(victim, hashes, expected, stop);
           phases.add(phase(label, "after", victim, loop, pinger, null, 0, after, rnd));
-          recovery.add(String.format(Locale.ROOT, "| %s | %s | %s |", label, LoopbackLoad.ms(freshAnswer),
-              LoopbackLoad.ms(lookupOk)));
+          recovery.add(new Recovery(label, freshAnswer, lookupOk));
         }
         loop.stop();
         pinger.stop();
-        printPhases(phases);
-        System.out.println();
-        System.out.println("| scenario | flood stop -> a fresh source's first answer (ms) | flood stop -> a fresh lookup has found every peer (ms) |");
-        System.out.println("|---|---:|---:|");
-        recovery.forEach(System.out::println);
-        System.out.println();
-        capsHeap();
+        return new Result(phases, recovery);
       }
     }
   }
