@@ -75,6 +75,13 @@ public final class DhtNode {
    * would fail under load. Answers are further bounded by our in-flight table.
    */
   private final RateLimiter replyLimiter;
+  /**
+   * A quarter of the global query budget, reserved for verified routing-table nodes
+   * ({@link RoutingTable#isVerifiedAt}) within their per-IP budget when the global budget is
+   * spent: a flood from unknown sources then sheds the flood and not the DHT's own traffic. The
+   * node answers at most 1.25 times its global budget in all.
+   */
+  private final RateLimiter.Reserve knownReserve;
   /** Sources over their budget for a while are ignored (null: off); see {@link SecurityConfig}. */
   private final DosBlocker dosBlocker;
   private final RttEstimator rtt = new RttEstimator(256);
@@ -138,6 +145,7 @@ public final class DhtNode {
             config.maxPeersPerInfoHash(), config.maxInfoHashes(), config.maxStoredPeers(), config.peerTtlNanos());
     this.limiter = newLimiter(config);
     this.replyLimiter = newLimiter(config);
+    this.knownReserve = new RateLimiter.Reserve(config.globalRate() / 4, Math.max(1, config.globalBurst() / 4));
     SecurityConfig sec = config.security();
     this.dosBlocker = sec.dosRate() > 0
         ? new DosBlocker(clock, sec.dosRate(), sec.dosWindowNanos(), sec.dosBlockNanos(), sec.dosMaxTracked())
@@ -355,7 +363,10 @@ public final class DhtNode {
         return;
       }
       long now = clock.nanos();
-      if (!(looksLikeQuery(buf, off, len) ? limiter : replyLimiter).tryAcquire(from, now)) {
+      boolean allowed = looksLikeQuery(buf, off, len)
+          ? limiter.tryAcquire(from, now, routing.isVerifiedAt(from) ? knownReserve : null)
+          : replyLimiter.tryAcquire(from, now);
+      if (!allowed) {
         counters.droppedRateLimited++;
         return;
       }

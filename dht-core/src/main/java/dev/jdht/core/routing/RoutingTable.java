@@ -327,6 +327,16 @@ public final class RoutingTable {
     addUnverified(new NodeEntry(node, config, now), now);
   }
 
+  /**
+   * True if a live entry at {@code address} has answered one of our queries and is not BAD: a
+   * known good contact (the server gives its queries a reserved budget, so a flood from unknown
+   * sources cannot starve the nodes the DHT is made of).
+   */
+  public boolean isVerifiedAt(PeerAddress address) {
+    NodeEntry e = byAddress.get(address);
+    return e != null && e.live && e.hasResponded() && !e.isBad();
+  }
+
   /** The id of the entry (live or replacement) at {@code address}, or null. */
   public NodeId idAt(PeerAddress address) {
     NodeEntry e = byAddress.get(address);

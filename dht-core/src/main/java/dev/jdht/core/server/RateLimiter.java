@@ -75,8 +75,47 @@ public final class RateLimiter {
         };
   }
 
+  /**
+   * A global budget held in reserve for some sources (the node's verified contacts): a packet
+   * within its per-IP budget that the global bucket refuses may take a token from here instead.
+   */
+  public static final class Reserve {
+    private final double perSecond;
+    private final int burst;
+    private Bucket bucket;
+
+    /**
+     * @param perSecond sustained packets per second, positive
+     * @param burst bucket size, at least 1
+     */
+    public Reserve(double perSecond, int burst) {
+      if (!(perSecond > 0) || burst < 1) {
+        throw new IllegalArgumentException("reserve rate must be positive and burst at least 1");
+      }
+      this.perSecond = perSecond;
+      this.burst = burst;
+    }
+
+    private Bucket at(long now) {
+      if (bucket == null) {
+        bucket = new Bucket(burst, now);
+      } else {
+        bucket.refill(now, perSecond, burst);
+      }
+      return bucket;
+    }
+  }
+
   /** Takes a token for a packet from {@code source} at {@code now}; false means drop the packet. */
   public boolean tryAcquire(PeerAddress source, long now) {
+    return tryAcquire(source, now, null);
+  }
+
+  /**
+   * As {@link #tryAcquire(PeerAddress, long)}, but when the per-IP bucket has a token and only the
+   * global one is empty, the global token may come from {@code reserve} (null: none).
+   */
+  public boolean tryAcquire(PeerAddress source, long now, Reserve reserve) {
     if (global == null) {
       global = new Bucket(globalBurst, now);
     } else {
@@ -90,11 +129,18 @@ public final class RateLimiter {
     } else {
       b.refill(now, perIpPerSecond, perIpBurst);
     }
-    if (b.tokens < 1 || global.tokens < 1) {
+    if (b.tokens < 1) {
       return false;
     }
+    Bucket from = global;
+    if (from.tokens < 1) {
+      from = reserve == null ? null : reserve.at(now);
+      if (from == null || from.tokens < 1) {
+        return false;
+      }
+    }
     b.tokens -= 1;
-    global.tokens -= 1;
+    from.tokens -= 1;
     return true;
   }
 

@@ -316,6 +316,37 @@ class DhtNodeServerTest {
   }
 
   @Test
+  void aGlobalFloodFromUnknownSourcesLeavesAReserveForVerifiedNodes() {
+    // alice is a verified contact (she answered our ping); then 20,000 unknown sources, one query
+    // each, spend the whole global budget (burst 20,000 by default)
+    queryAndAnswerOurPing(alice, aliceId);
+    assertTrue(node.routingTable().isVerifiedAt(alice));
+    byte[] flood = KrpcCodec.encode(new Query.Ping(t(2), NodeId.random(random), QueryMeta.NONE));
+    int n = node.config().globalBurst() + 100;
+    for (int i = 0; i < n; i++) {
+      node.onDatagram(PeerAddress.of(new byte[] {10, 9, (byte) (i >> 8), (byte) i}, 7000 + (i >> 16)), flood, 0,
+          flood.length);
+    }
+    long dropped = node.stats().droppedRateLimited();
+    assertTrue(dropped >= 100, "the global budget was spent: " + dropped);
+    // a new unknown source is refused, alice is still answered from the reserve, within her per-IP budget
+    sent.clear();
+    byte[] ping = KrpcCodec.encode(new Query.Ping(t(3), NodeId.random(random), QueryMeta.NONE));
+    node.onDatagram(PeerAddress.parse("10.8.0.1:7000"), ping, 0, ping.length);
+    assertEquals(0, replies().size(), "unknown source over the global budget");
+    byte[] alicePing = KrpcCodec.encode(new Query.Ping(t(4), aliceId, QueryMeta.NONE));
+    node.onDatagram(alice, alicePing, 0, alicePing.length);
+    assertEquals(1, replies().size(), "the verified node is answered");
+    int answered = 0;
+    for (int i = 0; i < 1000; i++) {
+      sent.clear();
+      node.onDatagram(alice, alicePing, 0, alicePing.length);
+      answered += replies().size();
+    }
+    assertTrue(answered < node.config().perIpBurst(), "still within her own per-IP budget: " + answered);
+  }
+
+  @Test
   void queriesAreToldApartFromAnswersByTheirYKey() {
     byte[] ping = KrpcCodec.encode(new Query.Ping(t(1), aliceId, QueryMeta.NONE));
     byte[] answer = KrpcCodec.encode(Response.builder(t(1), aliceId).build());

@@ -106,4 +106,20 @@ class RateLimiterTest {
     assertFalse(l.tryAcquire(A, 10 * SEC));
     assertTrue(l.tryAcquire(A, 10 * SEC + SEC / 10));
   }
+
+  @Test
+  void aReserveStandsInOnlyForTheGlobalBucket() {
+    RateLimiter l = new RateLimiter(10, 5, 1000, 3, 100);
+    RateLimiter.Reserve reserve = new RateLimiter.Reserve(100, 2);
+    assertEquals(3, drain(l, B, 0), "the global burst");
+    assertFalse(l.tryAcquire(A, 0), "global empty, no reserve");
+    assertTrue(l.tryAcquire(A, 0, reserve));
+    assertTrue(l.tryAcquire(A, 0, reserve));
+    assertFalse(l.tryAcquire(A, 0, reserve), "the reserve's burst is spent too");
+    // the per-IP budget still holds with a reserve: A has 3 of its 5 tokens left
+    assertTrue(l.tryAcquire(A, 1_000_000_000L, reserve));
+    RateLimiter fresh = new RateLimiter(10, 2, 1000, 1000, 100);
+    assertEquals(2, drain(fresh, A, 0));
+    assertFalse(fresh.tryAcquire(A, 0, new RateLimiter.Reserve(100, 100)), "a reserve does not lift the per-IP limit");
+  }
 }
