@@ -4,6 +4,8 @@ import dev.jdht.core.api.Dht;
 import dev.jdht.core.api.DhtStats;
 import dev.jdht.core.node.SecurityConfig;
 import java.net.InetSocketAddress;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -68,8 +70,8 @@ public final class ServerLoadBench {
         System.out.printf(Locale.ROOT,
             "one node on %s, %d source addresses, %s queries, node limits %,d/s global, %,d/s per IP, %d s per row%n%n",
             server, sources, query, rateLimit, perIpLimit, seconds);
-        System.out.println("| offered (q/s) | sent (q/s) | replies (q/s) | answered | latency p50 (ms) | p99 (ms) | max (ms) | dropped by the rate limit | malformed, handler or send failures |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| offered (q/s) | sent (q/s) | replies (q/s) | answered | latency p50 (ms) | p99 (ms) | max (ms) | dropped by the rate limit | malformed, handler or send failures | node loop CPU (% of a core) | loop CPU per reply (us) | replies/s one core would serve |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         // warm-up, not printed: the first seconds run interpreted and JIT-compiling code, which
         // otherwise shows as a p99 of 150-250 ms in the first row
         row(dht, server, load, Math.min(20_000, rates[0]), 3, query, false);
@@ -97,11 +99,15 @@ public final class ServerLoadBench {
     Random rnd = new Random(rate);
     byte[] id = new byte[20];
     rnd.nextBytes(id);
+    long loopThread = loopThreadId(dht);
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long cpuBefore = mx.getThreadCpuTime(loopThread);
     long start = System.nanoTime();
     long sent = load.sendPaced(server, rate, TimeUnit.SECONDS.toNanos(seconds), LoopbackLoad.templates(query, id),
         rnd, sentAt, null);
     long elapsed = System.nanoTime() - start;
     Thread.sleep(1000); // late replies
+    long loopCpu = mx.getThreadCpuTime(loopThread) - cpuBefore; // over elapsed + the 1 s of late replies
     replies.stop(load.selector());
     DhtStats after = dht.stats().get(5, TimeUnit.SECONDS);
     long[] lat = replies.sortedLatencies();
@@ -113,9 +119,21 @@ public final class ServerLoadBench {
       return;
     }
     long answered = replies.count.get();
-    System.out.printf(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.1f%% | %s | %s | %s | %,d | %,d |%n",
+    double cpuPerReplyUs = answered == 0 ? 0 : loopCpu / 1e3 / answered;
+    System.out.printf(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.1f%% | %s | %s | %s | %,d | %,d | %.0f%% | %.2f | %,.0f |%n",
         rate, sent / secs, answered / secs, sent == 0 ? 0 : 100.0 * answered / sent,
         LoopbackLoad.ms(LoopbackLoad.pct(lat, 0.5)), LoopbackLoad.ms(LoopbackLoad.pct(lat, 0.99)),
-        LoopbackLoad.ms(lat.length == 0 ? -1 : lat[lat.length - 1]), rateDrops, otherDrops);
+        LoopbackLoad.ms(lat.length == 0 ? -1 : lat[lat.length - 1]), rateDrops, otherDrops,
+        100.0 * loopCpu / (elapsed + 1e9), cpuPerReplyUs, cpuPerReplyUs == 0 ? 0 : 1e6 / cpuPerReplyUs);
+  }
+
+  /** The id of the node's loop thread (named {@code dht-loop-<id prefix>} by Dht; the only node here). */
+  private static long loopThreadId(Dht dht) {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("dht-loop-")) {
+        return t.getId();
+      }
+    }
+    throw new IllegalStateException("no loop thread for " + dht.nodeId());
   }
 }
