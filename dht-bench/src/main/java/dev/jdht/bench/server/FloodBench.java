@@ -9,6 +9,11 @@ import dev.jdht.core.server.DosBlocker;
 import dev.jdht.core.server.RateLimiter;
 import dev.jdht.core.testnet.LocalTestnet;
 import dev.jdht.core.time.ManualClock;
+import dev.jdht.krpc.codec.DecodeException;
+import dev.jdht.krpc.codec.KrpcCodec;
+import dev.jdht.krpc.message.KrpcMessage;
+import dev.jdht.krpc.message.Query;
+import dev.jdht.krpc.message.Response;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.PeerAddress;
 import java.io.IOException;
@@ -457,7 +462,11 @@ public final class FloodBench {
     }
   }
 
-  /** A well-behaved source: a ping every 1/{@value #PROBE_RATE} s, counting the answers. */
+  /**
+   * A well-behaved node: a ping every 1/{@value #PROBE_RATE} s, counting the answers, and it
+   * answers the node's queries (the ping with which the node verifies a new querier), so it
+   * becomes a verified contact of the node, as a DHT node querying it would be.
+   */
   private static final class Probe extends Background {
     private final DatagramChannel ch;
     private final InetSocketAddress server;
@@ -488,8 +497,20 @@ public final class FloodBench {
             next += period;
           }
           try {
-            ch.socket().receive(new java.net.DatagramPacket(in, in.length));
-            answered++;
+            java.net.DatagramPacket packet = new java.net.DatagramPacket(in, in.length);
+            ch.socket().receive(packet);
+            KrpcMessage m;
+            try {
+              m = KrpcCodec.decode(in, 0, packet.getLength());
+            } catch (DecodeException bad) {
+              continue;
+            }
+            if (m instanceof Query q) {
+              byte[] answer = KrpcCodec.encode(Response.builder(q.transactionId(), NodeId.of(id, 0)).build());
+              ch.send(ByteBuffer.wrap(answer), server);
+            } else {
+              answered++;
+            }
           } catch (SocketTimeoutException idle) {
             // next ping
           }
