@@ -28,7 +28,7 @@ import java.util.function.ToDoubleFunction;
  * IP votes), the network's event queue (timers of every node plus datagrams in flight), averages
  * over all online nodes, and the JVM's heap after a full GC. It prints the hourly table and a
  * verdict per column: flat when the mean of the last 4 samples is at most the mean of the 4
- * samples after a 2-hour warm-up plus 10% (plus a small absolute slack: 10 entries, 32 MB of
+ * samples after a 2-hour warm-up plus 10% (plus a small absolute slack: 10 entries, 8 MB of
  * heap).
  *
  * <p>The load, all steady over the whole run:
@@ -248,7 +248,7 @@ public final class SoakBench {
         new Check("avg routing table", s -> s.avgRouting(), 10),
         new Check("avg peers", s -> s.avgPeers(), 10),
         new Check("avg in flight", s -> s.avgInFlight(), 10),
-        new Check("heap after GC (MB)", s -> s.heapMb(), 32));
+        new Check("heap after GC (MB)", s -> s.heapMb(), 8));
     int n = samples.size();
     int w = Math.min(WINDOW, (n - 1 - WARMUP_HOURS) / 2);
     List<Sample> early = samples.subList(WARMUP_HOURS + 1, WARMUP_HOURS + 1 + w);
