@@ -12,7 +12,6 @@ import dev.jdht.core.sim.SimulatedNetwork;
 import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.PeerAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -182,18 +181,6 @@ public final class LookupBench {
     return new Row(setting, firstPeer, done, queries, timeouts, found, overlap / (double) lookups, cpuPerLookup, lookups, (t1 - t0) / 1e9, (t3 - t2) / 1e9, heapMb);
   }
 
-  /** Nearest-rank percentile; Long.MAX_VALUE entries (no peer) sort last. */
-  private static long percentile(long[] values, double p) {
-    long[] s = values.clone();
-    Arrays.sort(s);
-    int rank = (int) Math.ceil(p * s.length) - 1;
-    return s[Math.max(0, Math.min(s.length - 1, rank))];
-  }
-
-  private static String ms(long nanos) {
-    return nanos == Long.MAX_VALUE ? "-" : String.valueOf(Math.round(nanos / 1e6));
-  }
-
   private static void print(List<Row> rows, int nodes, double dead, double loss, int lookups, long seed) {
     System.out.printf(
         Locale.ROOT,
@@ -207,13 +194,13 @@ public final class LookupBench {
           Locale.ROOT,
           "| %s | %s | %s | %s | %s | %d | %d | %d | %d/%d | %.2f | %.2f | %.1f + %.1f |%n",
           r.setting().name(),
-          ms(percentile(r.firstPeer(), 0.5)),
-          ms(percentile(r.firstPeer(), 0.95)),
-          ms(percentile(r.done(), 0.5)),
-          ms(percentile(r.done(), 0.95)),
-          percentile(r.queries(), 0.5),
-          percentile(r.queries(), 0.95),
-          percentile(r.timeouts(), 0.5),
+          Percentiles.ms(Percentiles.percentile(r.firstPeer(), 0.5)),
+          Percentiles.ms(Percentiles.percentile(r.firstPeer(), 0.95)),
+          Percentiles.ms(Percentiles.percentile(r.done(), 0.5)),
+          Percentiles.ms(Percentiles.percentile(r.done(), 0.95)),
+          Percentiles.percentile(r.queries(), 0.5),
+          Percentiles.percentile(r.queries(), 0.95),
+          Percentiles.percentile(r.timeouts(), 0.5),
           r.found(),
           r.lookups(),
           r.overlap(),

@@ -686,6 +686,14 @@ public final class DhtNode {
         routing.prefixCap().refused());
   }
 
+  /** How many entries each growing structure holds now (for leak checks; node thread only). */
+  public NodeSizes sizes() {
+    return new NodeSizes(routing.size(), routing.replacementCount(), routing.bucketCount(), peers.infoHashCount(),
+        peers.peerCount(), items.store().size(), rpc.inFlight(), lookups.active(), limiter.trackedIps(),
+        replyLimiter.trackedIps(), dosBlocker == null ? 0 : dosBlocker.tracked(),
+        dosBlocker == null ? 0 : dosBlocker.blockListSize(), routing.prefixCap().trackedPrefixes(), externalIp.voters());
+  }
+
   /** Stats, routing buckets, latency distributions and lookups, as one immutable snapshot. */
   public DhtSnapshot snapshot() {
     long now = clock.nanos();

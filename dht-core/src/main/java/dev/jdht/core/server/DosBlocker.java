@@ -2,6 +2,7 @@ package dev.jdht.core.server;
 
 import dev.jdht.core.time.Clock;
 import dev.jdht.krpc.wire.PeerAddress;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,12 +16,17 @@ import java.util.Map;
  * <p>Where {@link RateLimiter} sheds the excess of a burst packet by packet, the blocker stops
  * spending anything on a source that floods for a sustained period. Bounded: at most {@code
  * maxTracked} sources are counted and at most {@code maxTracked} are blocked at once; when full,
- * the least recently seen counted source, or the oldest block, is forgotten.
+ * the least recently seen counted source, or the oldest block, is forgotten. Sources whose window
+ * has passed and blocks that have ended are forgotten as well, a few per datagram, oldest first:
+ * either would be started afresh on the source's next datagram anyway, so no decision changes.
  *
  * <p>Fed with a {@link Clock} (monotonic nanoseconds); never reads the system clock.
  * <b>Threading:</b> not thread-safe; owned by the loop thread.
  */
 public final class DosBlocker {
+  /** Passed windows and ended blocks forgotten per datagram (more than one, so they drain). */
+  private static final int FORGET_PER_DATAGRAM = 2;
+
   private static final class Window {
     long start;
     long count;
@@ -70,6 +76,7 @@ public final class DosBlocker {
   /** Counts a datagram from {@code source}; false means drop it (the source is blocked). */
   public boolean allow(PeerAddress source) {
     long now = clock.nanos();
+    forgetPassed(now);
     PeerAddress key = RateLimiter.key(source);
     Long until = blockedUntil.get(key);
     if (until != null) {
@@ -92,6 +99,21 @@ public final class DosBlocker {
     blocks++;
     dropped++;
     return false;
+  }
+
+  /**
+   * Drops up to {@link #FORGET_PER_DATAGRAM} least recently seen sources whose window has passed
+   * and as many ended blocks (oldest first); each stops at the first entry still current.
+   */
+  private void forgetPassed(long now) {
+    Iterator<Window> w = counting.values().iterator();
+    for (int i = 0; i < FORGET_PER_DATAGRAM && w.hasNext() && now - w.next().start >= windowNanos; i++) {
+      w.remove();
+    }
+    Iterator<Long> b = blockedUntil.values().iterator();
+    for (int i = 0; i < FORGET_PER_DATAGRAM && b.hasNext() && now - b.next() >= 0; i++) {
+      b.remove();
+    }
   }
 
   /** True if {@code source} is blocked now. */

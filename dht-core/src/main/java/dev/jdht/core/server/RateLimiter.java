@@ -1,6 +1,7 @@
 package dev.jdht.core.server;
 
 import dev.jdht.krpc.wire.PeerAddress;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,13 +13,18 @@ import java.util.Map;
  * <p>The source port is ignored. IPv6 sources are keyed by their /64 prefix (one host usually owns
  * a whole /64). At most {@code maxTrackedIps} sources are tracked; the least recently seen one is
  * forgotten to make room (so it starts full again when it returns; the global bucket still bounds
- * the total).
+ * the total). A source whose bucket has refilled to full is forgotten too (a few per packet,
+ * least recently seen first): it would start full anyway, so no decision changes, and the table
+ * holds only the sources seen within about {@code perIpBurst / perIpPerSecond} instead of every
+ * source ever seen up to the cap.
  *
  * <p>Times are monotonic nanoseconds; time going backwards refills nothing. <b>Threading:</b> not
  * thread-safe; owned by the loop thread.
  */
 public final class RateLimiter {
   private static final double NANOS_PER_SECOND = 1e9;
+  /** Refilled sources forgotten per packet: more than one, so the stale ones drain while new ones arrive. */
+  private static final int FORGET_PER_PACKET = 2;
 
   /** A token bucket. */
   private static final class Bucket {
@@ -121,6 +127,7 @@ public final class RateLimiter {
     } else {
       global.refill(now, globalPerSecond, globalBurst);
     }
+    forgetRefilled(now);
     PeerAddress key = key(source);
     Bucket b = perIp.get(key);
     if (b == null) {
@@ -142,6 +149,22 @@ public final class RateLimiter {
     b.tokens -= 1;
     from.tokens -= 1;
     return true;
+  }
+
+  /**
+   * Drops up to {@link #FORGET_PER_PACKET} least recently seen sources whose bucket is full again at
+   * {@code now}; stops at the first one that is not.
+   */
+  private void forgetRefilled(long now) {
+    Iterator<Bucket> it = perIp.values().iterator();
+    for (int i = 0; i < FORGET_PER_PACKET && it.hasNext(); i++) {
+      Bucket b = it.next();
+      long elapsed = Math.max(0, now - b.last);
+      if (b.tokens + elapsed * perIpPerSecond / NANOS_PER_SECOND < perIpBurst) {
+        return;
+      }
+      it.remove();
+    }
   }
 
   /** Number of sources currently tracked (at most {@code maxTrackedIps}). */

@@ -16,7 +16,7 @@ public final class SimNode {
   private final int index;
   private final NodeId id;
   private final PeerAddress address;
-  private final DhtNode node;
+  private DhtNode node; // null once released
   private boolean online;
   private boolean started;
   private long joinedAt = -1;
@@ -49,9 +49,21 @@ public final class SimNode {
     return new NodeInfo(id, address);
   }
 
-  /** The real node logic. Call it only from the simulator's thread (e.g. between run calls). */
+  /**
+   * The real node logic. Call it only from the simulator's thread (e.g. between run calls).
+   *
+   * @throws IllegalStateException if the node died while {@link
+   *     SimulatedNetwork#releaseDeadNodes} was on (its memory was given back)
+   */
   public DhtNode node() {
+    if (node == null) {
+      throw new IllegalStateException("released when it died: " + this);
+    }
     return node;
+  }
+
+  void release() {
+    node = null;
   }
 
   /** True from start until killed. */

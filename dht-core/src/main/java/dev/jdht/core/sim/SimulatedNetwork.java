@@ -101,6 +101,7 @@ public final class SimulatedNetwork {
   private Tap tap;
   private Predicate<SimNode> partition;
   private long partitioned;
+  private boolean releaseDead;
 
   /** Sees every datagram the network delivers to a node, as it is delivered. */
   @FunctionalInterface
@@ -347,6 +348,18 @@ public final class SimulatedNetwork {
     onlinePos[node.index()] = -1;
     node.markDead(clock.nanos());
     node.node().close();
+    if (releaseDead) {
+      node.release();
+    }
+  }
+
+  /**
+   * From now on (true), a node that dies drops its {@link DhtNode} so that its memory can be
+   * reclaimed; {@link SimNode#node()} of such a node then throws. For long runs with churn (the
+   * soak), where the dead would otherwise fill the heap. Off by default.
+   */
+  public void releaseDeadNodes(boolean on) {
+    releaseDead = on;
   }
 
   /** Kills {@code count} random online nodes that are not pinned; returns them. */

@@ -66,4 +66,36 @@ class DosBlockerTest {
     assertEquals(3, blocker.blockListSize());
     assertTrue(blocker.isBlocked(PeerAddress.parse("10.0.99.1:1")), "the newest blocks are kept");
   }
+
+  @Test
+  void passedWindowsAndEndedBlocksAreForgottenWithoutChangingDecisions() {
+    // the 24-hour soak (dht-bench SoakBench) saw the counting table full of sources last seen
+    // hours ago: a passed window carries no information, so it is dropped
+    DosBlocker big = new DosBlocker(clock, 5, TimeUnit.SECONDS.toNanos(10), TimeUnit.MINUTES.toNanos(5), 1_000);
+    PeerAddress flooder = PeerAddress.parse("9.9.9.9:1");
+    for (int i = 0; i <= 50; i++) {
+      big.allow(flooder);
+    }
+    assertTrue(big.isBlocked(flooder));
+    for (int s = 0; s < 500; s++) {
+      assertTrue(big.allow(source(s)));
+    }
+    assertEquals(500, big.tracked());
+    assertEquals(1, big.blockListSize());
+    clock.advance(11, TimeUnit.SECONDS); // every window has passed; the block has not
+    for (int s = 1_000; s < 1_250; s++) {
+      assertTrue(big.allow(source(s)));
+    }
+    assertEquals(250, big.tracked(), "the 500 passed windows are forgotten, the 250 new ones kept");
+    assertFalse(big.allow(flooder), "the block still holds");
+    assertEquals(50, big.maxPerWindow());
+    clock.advance(5, TimeUnit.MINUTES);
+    assertTrue(big.allow(source(0)));
+    assertEquals(0, big.blockListSize(), "the ended block is forgotten");
+    assertTrue(big.allow(flooder), "and the flooder starts afresh");
+  }
+
+  private static PeerAddress source(int s) {
+    return PeerAddress.of(new byte[] {7, 0, (byte) (s >>> 8), (byte) s}, 1);
+  }
 }

@@ -122,4 +122,32 @@ class RateLimiterTest {
     assertEquals(2, drain(fresh, A, 0));
     assertFalse(fresh.tryAcquire(A, 0, new RateLimiter.Reserve(100, 100)), "a reserve does not lift the per-IP limit");
   }
+
+  @Test
+  void sourcesWhoseBucketIsFullAgainAreForgottenWithoutChangingDecisions() {
+    // the 24-hour soak (dht-bench SoakBench) saw the table keep every responder ever seen, up to
+    // the cap; a refilled bucket carries no information, so it is dropped
+    RateLimiter l = new RateLimiter(10, 5, 1e9, 1_000_000, 100_000);
+    for (int i = 0; i < 1_000; i++) {
+      assertTrue(l.tryAcquire(source(i), 0));
+    }
+    assertEquals(1_000, l.trackedIps());
+    for (int i = 0; i < 600; i++) { // half a second later every bucket is full again
+      assertTrue(l.tryAcquire(source(1_000 + i), SEC / 2));
+    }
+    assertEquals(600, l.trackedIps(), "the 1,000 refilled sources are forgotten, the 600 new ones kept");
+    assertEquals(5, drain(l, A, SEC));
+    for (int i = 0; i < 50; i++) {
+      assertTrue(l.tryAcquire(source(2_000 + i), SEC + SEC / 10));
+    }
+    assertEquals(1, drain(l, A, SEC + SEC / 10), "a source still short of tokens is remembered");
+    for (int i = 0; i < 300; i++) { // refused packets forget refilled sources too
+      l.tryAcquire(B, SEC + SEC / 10);
+    }
+    assertEquals(52, l.trackedIps(), "left: A, B and the 50 sources seen at 1.1 s");
+  }
+
+  private static PeerAddress source(int i) {
+    return PeerAddress.of(new byte[] {7, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i}, 1);
+  }
 }
