@@ -145,7 +145,8 @@ public final class DhtNode {
             config.maxPeersPerInfoHash(), config.maxInfoHashes(), config.maxStoredPeers(), config.peerTtlNanos());
     this.limiter = newLimiter(config);
     this.replyLimiter = newLimiter(config);
-    this.knownReserve = new RateLimiter.Reserve(config.globalRate() / 4, Math.max(1, config.globalBurst() / 4));
+    this.knownReserve =
+        new RateLimiter.Reserve(config.globalRate() / 4, Math.max(1, config.globalBurst() / 4), routing::isVerifiedAt);
     SecurityConfig sec = config.security();
     this.dosBlocker = sec.dosRate() > 0
         ? new DosBlocker(clock, sec.dosRate(), sec.dosWindowNanos(), sec.dosBlockNanos(), sec.dosMaxTracked())
@@ -220,11 +221,6 @@ public final class DhtNode {
   /** The peer store (read it only on the node's thread). */
   public PeerStore peerStore() {
     return peers;
-  }
-
-  /** The BEP 44 items this node stores for others (loop thread only). */
-  public dev.jdht.core.bep44.ItemStore itemStore() {
-    return items.store();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -364,7 +360,7 @@ public final class DhtNode {
       }
       long now = clock.nanos();
       boolean allowed = looksLikeQuery(buf, off, len)
-          ? limiter.tryAcquire(from, now, routing.isVerifiedAt(from) ? knownReserve : null)
+          ? limiter.tryAcquire(from, now, knownReserve)
           : replyLimiter.tryAcquire(from, now);
       if (!allowed) {
         counters.droppedRateLimited++;

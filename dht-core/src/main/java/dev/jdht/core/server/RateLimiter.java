@@ -4,6 +4,8 @@ import dev.jdht.krpc.wire.PeerAddress;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Token-bucket rate limits on incoming packets: one bucket per source IP and one global bucket. A
@@ -83,23 +85,28 @@ public final class RateLimiter {
 
   /**
    * A global budget held in reserve for some sources (the node's verified contacts): a packet
-   * within its per-IP budget that the global bucket refuses may take a token from here instead.
+   * within its per-IP budget that the global bucket refuses may take a token from here instead,
+   * if its source is {@code eligible}. Eligibility is asked only then, so the common case (global
+   * tokens left) costs nothing.
    */
   public static final class Reserve {
     private final double perSecond;
     private final int burst;
+    private final Predicate<PeerAddress> eligible;
     private Bucket bucket;
 
     /**
      * @param perSecond sustained packets per second, positive
      * @param burst bucket size, at least 1
+     * @param eligible the sources that may draw on the reserve
      */
-    public Reserve(double perSecond, int burst) {
+    public Reserve(double perSecond, int burst, Predicate<PeerAddress> eligible) {
       if (!(perSecond > 0) || burst < 1) {
         throw new IllegalArgumentException("reserve rate must be positive and burst at least 1");
       }
       this.perSecond = perSecond;
       this.burst = burst;
+      this.eligible = Objects.requireNonNull(eligible, "eligible");
     }
 
     private Bucket at(long now) {
@@ -119,7 +126,8 @@ public final class RateLimiter {
 
   /**
    * As {@link #tryAcquire(PeerAddress, long)}, but when the per-IP bucket has a token and only the
-   * global one is empty, the global token may come from {@code reserve} (null: none).
+   * global one is empty, the global token may come from {@code reserve} (null: none) if the source
+   * is eligible for it.
    */
   public boolean tryAcquire(PeerAddress source, long now, Reserve reserve) {
     if (global == null) {
@@ -141,7 +149,7 @@ public final class RateLimiter {
     }
     Bucket from = global;
     if (from.tokens < 1) {
-      from = reserve == null ? null : reserve.at(now);
+      from = reserve == null || !reserve.eligible.test(source) ? null : reserve.at(now);
       if (from == null || from.tokens < 1) {
         return false;
       }

@@ -112,7 +112,7 @@ class AmplificationTest {
     for (int i = 0; i < 100; i++) {
       node4.peerStore().announce(NodeId.random(random), PeerAddress.parse("203.1.0." + (i + 1) + ":6881"), false, now);
     }
-    node4.itemStore().put(bigItem, now);
+    node4.itemServer().store().put(bigItem, now);
   }
 
   /** A mutable item as large as BEP 44 allows: a 1,000-byte bencoded value and a 64-byte salt. */

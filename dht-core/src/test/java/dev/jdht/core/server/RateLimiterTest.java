@@ -110,9 +110,10 @@ class RateLimiterTest {
   @Test
   void aReserveStandsInOnlyForTheGlobalBucket() {
     RateLimiter l = new RateLimiter(10, 5, 1000, 3, 100);
-    RateLimiter.Reserve reserve = new RateLimiter.Reserve(100, 2);
+    RateLimiter.Reserve reserve = new RateLimiter.Reserve(100, 2, a -> a.equals(A));
     assertEquals(3, drain(l, B, 0), "the global burst");
     assertFalse(l.tryAcquire(A, 0), "global empty, no reserve");
+    assertFalse(l.tryAcquire(B, 0, reserve), "global empty, B is not eligible for the reserve");
     assertTrue(l.tryAcquire(A, 0, reserve));
     assertTrue(l.tryAcquire(A, 0, reserve));
     assertFalse(l.tryAcquire(A, 0, reserve), "the reserve's burst is spent too");
@@ -120,7 +121,7 @@ class RateLimiterTest {
     assertTrue(l.tryAcquire(A, 1_000_000_000L, reserve));
     RateLimiter fresh = new RateLimiter(10, 2, 1000, 1000, 100);
     assertEquals(2, drain(fresh, A, 0));
-    assertFalse(fresh.tryAcquire(A, 0, new RateLimiter.Reserve(100, 100)), "a reserve does not lift the per-IP limit");
+    assertFalse(fresh.tryAcquire(A, 0, new RateLimiter.Reserve(100, 100, a -> true)), "a reserve does not lift the per-IP limit");
   }
 
   @Test
