@@ -56,10 +56,11 @@ public final class NodeFuzzRun {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    List<byte[]> seeds = seeds(corpora);
+    List<byte[]> golden = goldenVectors();
+    List<byte[]> seeds = seeds(golden, corpora);
     Mutator mutator = new Mutator(new Random(seed), seeds);
     System.out.printf(Locale.ROOT, "%,d seeds (%d golden vectors and the files of %s), %,d inputs, seed %d%n",
-        seeds.size(), goldenVectors().size(), corpora, inputs, seed);
+        seeds.size(), golden.size(), corpora, inputs, seed);
     long start = System.nanoTime();
     long lastReport = start;
     long datagrams = 0;
@@ -119,8 +120,8 @@ public final class NodeFuzzRun {
     return out;
   }
 
-  private static List<byte[]> seeds(List<Path> corpora) throws IOException {
-    List<byte[]> out = goldenVectors();
+  private static List<byte[]> seeds(List<byte[]> golden, List<Path> corpora) throws IOException {
+    List<byte[]> out = new ArrayList<>(golden);
     for (Path dir : corpora) {
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
