@@ -84,8 +84,11 @@ public final class LookupBench {
     LookupConfig previous = new LookupConfig(3, 8, 128, 256, 2_000 * MS, 250 * MS, 1_000 * MS);
     List<Setting> settings =
         List.of(
-            new Setting("before: alpha 3, soft 250 ms-1 s, silent nodes block done", previous.withSilentBlocksDone(true)),
-            new Setting("alpha 3, soft 250 ms-1 s (new completion rule only)", previous),
+            new Setting("before: alpha 3, soft 250 ms-1 s, silent nodes block done",
+                previous.withSilentBlocksDone(true).withFastFirstRound(false)),
+            new Setting("alpha 3, soft 250 ms-1 s (new completion rule only)", previous.withFastFirstRound(false)),
+            new Setting("first round by distance: alpha 5, soft 100 ms-1 s (the default before the fast first round)",
+                d.withFastFirstRound(false)),
             new Setting("alpha 1", d.withAlpha(1)),
             new Setting("alpha 3", d.withAlpha(3)),
             new Setting("alpha 4", d.withAlpha(4)),
@@ -95,10 +98,12 @@ public final class LookupBench {
             new Setting("alpha 5, soft 250 ms-1 s", d.withTimeouts(2_000 * MS, 250 * MS, 1_000 * MS)),
             new Setting("alpha 5, soft timeout off", d.withTimeouts(2_000 * MS, 2_000 * MS, 2_000 * MS)));
     if (!only.equals("all")) {
-      String want = only;
-      settings = settings.stream().filter(st -> want.equals("default") ? st.name().endsWith("(default)") : st.name().startsWith(want)).toList();
+      List<String> wanted = List.of(only.split(","));
+      settings = settings.stream()
+          .filter(st -> wanted.stream().anyMatch(want -> want.equals("default") ? st.name().endsWith("(default)") : st.name().startsWith(want)))
+          .toList();
       if (settings.isEmpty()) {
-        throw new IllegalArgumentException("--settings: all, default, or the start of a row name; got " + want);
+        throw new IllegalArgumentException("--settings: all, default, or the starts of row names, comma-separated; got " + only);
       }
     }
     List<Row> rows = new ArrayList<>();

@@ -107,6 +107,7 @@ public final class Lookup {
   private int active; // in flight and soft timeout not expired
   private int respondedInSet;
   private boolean started;
+  private java.util.function.ToLongFunction<PeerAddress> seedRtt;
   private boolean done;
   private boolean cancelled;
   private int queriesSent;
@@ -168,6 +169,22 @@ public final class Lookup {
   }
 
   /**
+   * Lets the first round prefer fast seeds: {@code rtt} gives a seed's measured round trip in
+   * nanoseconds (-1 when unknown), e.g. from the routing table. {@link #start} then queries the
+   * alpha fastest of the K closest seeds, fastest first (seeds with no measurement after those
+   * with one, by distance), instead of the alpha closest; every later query goes by distance, and
+   * the seeds passed over stay among the K closest, so they are still queried before the lookup
+   * is done. The first peer then comes from the fastest close nodes; which nodes the lookup must
+   * hear from to finish is unchanged. Call before {@link #start}.
+   */
+  public void setSeedRtt(java.util.function.ToLongFunction<PeerAddress> rtt) {
+    if (started) {
+      throw new IllegalStateException("set the seed RTTs before start");
+    }
+    this.seedRtt = rtt;
+  }
+
+  /**
    * Seeds the lookup (typically the routing table's closest nodes) and returns the first queries
    * (at most alpha). With no usable seed the lookup is done at once with an empty result. Seeds
    * are not reported to {@link LookupListener#onNodeLearned}.
@@ -186,7 +203,7 @@ public final class Lookup {
     for (NodeInfo seed : seeds) {
       addCandidate(seed);
     }
-    return advance(now);
+    return seedRtt == null ? advance(now) : firstRound(now);
   }
 
   /**
@@ -529,6 +546,40 @@ public final class Lookup {
       }
     }
     return false;
+  }
+
+  /** The first queries when seed RTTs are known: the alpha fastest of the K closest seeds. */
+  private List<NodeInfo> firstRound(long now) {
+    if (isComplete()) {
+      finish(now);
+      return List.of();
+    }
+    List<Candidate> window = new ArrayList<>(config.k());
+    ClosestAdmission.Round round = admission.round();
+    for (Candidate c : candidates) {
+      if (window.size() >= config.k()) {
+        break;
+      }
+      if (round.admit(c.facts)) {
+        window.add(c); // all Pending: nothing was sent yet
+      }
+    }
+    long[] rtts = new long[window.size()];
+    Integer[] order = new Integer[window.size()];
+    for (int i = 0; i < order.length; i++) {
+      long r = seedRtt.applyAsLong(window.get(i).node.address());
+      rtts[i] = r < 0 ? Long.MAX_VALUE : r;
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> rtts[a] != rtts[b] ? Long.compare(rtts[a], rtts[b]) : Integer.compare(a, b));
+    int n = Math.min(order.length, Math.min(config.alpha(), config.maxQueries()));
+    List<NodeInfo> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Candidate c = window.get(order[i]);
+      send(c, now);
+      out.add(c.node);
+    }
+    return Collections.unmodifiableList(out);
   }
 
   /** Checks completion, then fills free slots. */

@@ -16,6 +16,9 @@ package dev.jdht.core.lookup;
  *     default (false) presumes such a node silent 1.25 soft timeouts after sending: the next
  *     closest candidate takes its place,
  *     and a late answer is still used if it arrives before the lookup is done
+ * @param fastFirstRound the first round queries the alpha seeds with the lowest measured RTT among
+ *     the K closest instead of the alpha closest ({@link Lookup#setSeedRtt}; default true, false
+ *     for comparison in benchmarks)
  */
 public record LookupConfig(
     int alpha,
@@ -25,7 +28,8 @@ public record LookupConfig(
     long hardTimeoutNanos,
     long softTimeoutFloorNanos,
     long softTimeoutCapNanos,
-    boolean silentBlocksDone) {
+    boolean silentBlocksDone,
+    boolean fastFirstRound) {
 
   private static final long MS = 1_000_000L;
 
@@ -39,6 +43,20 @@ public record LookupConfig(
       long softTimeoutFloorNanos,
       long softTimeoutCapNanos) {
     this(alpha, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, false);
+  }
+
+  /** With the fast first round on. */
+  public LookupConfig(
+      int alpha,
+      int k,
+      int maxCandidates,
+      int maxQueries,
+      long hardTimeoutNanos,
+      long softTimeoutFloorNanos,
+      long softTimeoutCapNanos,
+      boolean silentBlocksDone) {
+    this(alpha, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos,
+        silentBlocksDone, true);
   }
 
   /** Validates the ranges. */
@@ -71,31 +89,37 @@ public record LookupConfig(
 
   /** A copy with another alpha. */
   public LookupConfig withAlpha(int a) {
-    return new LookupConfig(a, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone);
+    return new LookupConfig(a, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone, fastFirstRound);
   }
 
   /** A copy with another k. */
   public LookupConfig withK(int kk) {
-    return new LookupConfig(alpha, kk, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone);
+    return new LookupConfig(alpha, kk, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone, fastFirstRound);
   }
 
   /** A copy with another candidate bound. */
   public LookupConfig withMaxCandidates(int m) {
-    return new LookupConfig(alpha, k, m, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone);
+    return new LookupConfig(alpha, k, m, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone, fastFirstRound);
   }
 
   /** A copy with another query cap. */
   public LookupConfig withMaxQueries(int m) {
-    return new LookupConfig(alpha, k, maxCandidates, m, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone);
+    return new LookupConfig(alpha, k, maxCandidates, m, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, silentBlocksDone, fastFirstRound);
   }
 
   /** A copy with the previous completion rule on or off (see {@link #silentBlocksDone}). */
   public LookupConfig withSilentBlocksDone(boolean b) {
-    return new LookupConfig(alpha, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, b);
+    return new LookupConfig(alpha, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos, b, fastFirstRound);
+  }
+
+  /** A copy with the fast first round on or off (see {@link #fastFirstRound}). */
+  public LookupConfig withFastFirstRound(boolean b) {
+    return new LookupConfig(alpha, k, maxCandidates, maxQueries, hardTimeoutNanos, softTimeoutFloorNanos, softTimeoutCapNanos,
+        silentBlocksDone, b);
   }
 
   /** A copy with other timeouts. */
   public LookupConfig withTimeouts(long hard, long softFloor, long softCap) {
-    return new LookupConfig(alpha, k, maxCandidates, maxQueries, hard, softFloor, softCap, silentBlocksDone);
+    return new LookupConfig(alpha, k, maxCandidates, maxQueries, hard, softFloor, softCap, silentBlocksDone, fastFirstRound);
   }
 }

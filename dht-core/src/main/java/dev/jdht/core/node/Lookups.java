@@ -178,6 +178,9 @@ final class Lookups {
               n -> n.address().isIpv6() == ipv6 && AddressFilter.isAcceptable(n.address(), allowLocal)
                   && (!enforce || SecureIds.matches(n.id(), n.address())));
       lookup.setAdmission(ClosestAdmission.of(config.secureIds()));
+      if (config.lookup().fastFirstRound()) {
+        lookup.setSeedRtt(routing::rttAt);
+      }
     }
 
     void begin(Collection<NodeInfo> seeds) {

@@ -337,6 +337,15 @@ public final class RoutingTable {
     return e != null && e.live && e.hasResponded() && !e.isBad();
   }
 
+  /**
+   * The smoothed round trip of the entry (live or replacement) at {@code address} in nanoseconds,
+   * or -1 when there is no entry or it never answered a timed query.
+   */
+  public long rttAt(PeerAddress address) {
+    NodeEntry e = byAddress.get(address);
+    return e == null ? -1 : e.rttNanos();
+  }
+
   /** The id of the entry (live or replacement) at {@code address}, or null. */
   public NodeId idAt(PeerAddress address) {
     NodeEntry e = byAddress.get(address);

@@ -91,6 +91,55 @@ class LookupTest {
   }
 
   @Test
+  void theFirstRoundTakesTheFastestOfTheKClosestSeedsFastestFirst() {
+    Lookup l = findNode();
+    // seeds 100..119; 100..107 are the 8 closest. Measured RTTs: 105 10 ms, 107 3 ms, 102 40 ms,
+    // 115 1 ms (fast but not among the 8 closest); the others unknown
+    java.util.Map<PeerAddress, Long> rtts = new java.util.HashMap<>();
+    rtts.put(node(105).address(), 10 * MS);
+    rtts.put(node(107).address(), 3 * MS);
+    rtts.put(node(102).address(), 40 * MS);
+    rtts.put(node(115).address(), 1 * MS);
+    l.setSeedRtt(a -> rtts.getOrDefault(a, -1L));
+    assertEquals(nodes(107, 105, 102), l.start(range(100, 120), 0));
+    // later queries go by distance again: the closest pending seeds first
+    assertEquals(nodes(100), l.onResponse(node(107), nodesResponse(node(107), List.of()), 5 * MS));
+    assertEquals(nodes(101), l.onResponse(node(105), nodesResponse(node(105), List.of()), 10 * MS));
+  }
+
+  @Test
+  void theSeedsPassedOverInTheFirstRoundAreStillQueriedBeforeDone() {
+    Lookup l = findNode();
+    java.util.Map<PeerAddress, Long> rtts = new java.util.HashMap<>();
+    for (long d = 3; d < 8; d++) {
+      rtts.put(node(d).address(), d * MS); // 3..7 measured, 0..2 (the closest) unknown
+    }
+    l.setSeedRtt(a -> rtts.getOrDefault(a, -1L));
+    List<NodeInfo> sent = new ArrayList<>(l.start(range(0, 8), 0));
+    assertEquals(nodes(3, 4, 5), sent);
+    Deque<NodeInfo> toAnswer = new ArrayDeque<>(sent);
+    while (!toAnswer.isEmpty()) {
+      NodeInfo n = toAnswer.poll();
+      List<NodeInfo> next = l.onResponse(n, nodesResponse(n, List.of()), 10 * MS);
+      sent.addAll(next);
+      toAnswer.addAll(next);
+    }
+    assertTrue(l.isDone());
+    assertEquals(Set.copyOf(range(0, 8)), Set.copyOf(sent));
+    assertEquals(8, l.result().closest().size());
+  }
+
+  @Test
+  void withoutSeedRttsOrWithTheRoundOffTheFirstRoundIsTheAlphaClosest() {
+    Lookup l = findNode();
+    l.setSeedRtt(a -> -1L);
+    assertEquals(nodes(100, 101, 102), l.start(range(100, 120), 0));
+    assertThrows(IllegalStateException.class, () -> l.setSeedRtt(a -> 1L));
+    assertFalse(LookupConfig.defaults().withFastFirstRound(false).fastFirstRound());
+    assertTrue(LookupConfig.defaults().fastFirstRound());
+  }
+
+  @Test
   void eightFarResponsesDoNotFinishWhileCloserNodesArePending() {
     Lookup l = lookup(LookupKind.FIND_NODE, BASE.withAlpha(8));
     List<NodeInfo> sent = new ArrayList<>(l.start(range(1000, 1008), 0));
