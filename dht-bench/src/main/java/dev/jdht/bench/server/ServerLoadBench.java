@@ -38,6 +38,7 @@ public final class ServerLoadBench {
     long perIpLimit = 1_000_000;
     long[] rates = {10_000, 50_000, 100_000, 200_000};
     double dosRate = 0;
+    String generator = "java";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--sources" -> sources = Integer.parseInt(args[i + 1]);
@@ -46,12 +47,16 @@ public final class ServerLoadBench {
         case "--rate-limit" -> rateLimit = Long.parseLong(args[i + 1]);
         case "--per-ip-rate-limit" -> perIpLimit = Long.parseLong(args[i + 1]);
         case "--dos-block-rate" -> dosRate = Double.parseDouble(args[i + 1]);
+        case "--generator" -> generator = args[i + 1];
         case "--rates" -> rates = Arrays.stream(args[i + 1].split(",")).mapToLong(Long::parseLong).toArray();
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     if (!List.of("ping", "find_node", "get_peers", "mix").contains(query)) {
       throw new IllegalArgumentException("--query: ping, find_node, get_peers or mix");
+    }
+    if (!List.of("java", "native").contains(generator)) {
+      throw new IllegalArgumentException("--generator: java or native");
     }
     double blockRate = dosRate;
     double global = rateLimit;
@@ -66,12 +71,12 @@ public final class ServerLoadBench {
             .security(SecurityConfig.defaults().withDosRate(blockRate)))
         .start()) {
       InetSocketAddress server = dht.localAddresses().get(0);
-      try (LoopbackLoad load = LoopbackLoad.open(sources, 1)) {
+      try (Generator load = generator.equals("native") ? NativeLoad.open(sources, 1) : new JavaLoad(LoopbackLoad.open(sources, 1))) {
         System.out.printf(Locale.ROOT,
-            "one node on %s, %d source addresses, %s queries, node limits %,d/s global, %,d/s per IP, %d s per row%n%n",
-            server, sources, query, rateLimit, perIpLimit, seconds);
-        System.out.println("| offered (q/s) | sent (q/s) | replies (q/s) | answered | latency p50 (ms) | p99 (ms) | max (ms) | dropped by the rate limit | malformed, handler or send failures | node loop CPU (% of a core) | loop CPU per reply (us) | replies/s one core would serve |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            "one node on %s, %d source addresses, %s queries, node limits %,d/s global, %,d/s per IP, %d s per row, %s generator%n%n",
+            server, sources, query, rateLimit, perIpLimit, seconds, generator);
+        System.out.println("| offered (q/s) | sent (q/s) | replies (q/s) | answered | latency p50 (ms) | p99 (ms) | max (ms) | dropped by the rate limit | malformed, handler or send failures | node loop CPU (% of a core) | loop CPU per reply (us) | of it in user mode (us) | replies/s one core would serve |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         // warm-up, not printed: the first seconds run interpreted and JIT-compiling code, which
         // otherwise shows as a p99 of 150-250 ms in the first row
         row(dht, server, load, Math.min(20_000, rates[0]), 3, query, false);
@@ -89,42 +94,72 @@ public final class ServerLoadBench {
     return (int) Math.min(Integer.MAX_VALUE, 2 * perSecond);
   }
 
-  private static void row(Dht dht, InetSocketAddress server, LoopbackLoad load, long rate, int seconds,
+  /** What one row's load run measured. Latencies in nanoseconds, -1 when there was no reply. */
+  record Run(long sent, long answered, long elapsedNanos, long p50, long p99, long max) {}
+
+  /** Offers a paced load for one row; replies are counted until 1 s after the last query. */
+  interface Generator extends AutoCloseable {
+    Run run(InetSocketAddress server, long rate, int seconds, String query, byte[] id, Random rnd) throws Exception;
+
+    @Override
+    void close() throws Exception;
+  }
+
+  /** The Java generator: {@link LoopbackLoad}'s sender on this thread and its receiver thread. */
+  private record JavaLoad(LoopbackLoad load) implements Generator {
+    @Override
+    public Run run(InetSocketAddress server, long rate, int seconds, String query, byte[] id, Random rnd)
+        throws Exception {
+      long[] sentAt = new long[LoopbackLoad.RING];
+      load.drain();
+      LoopbackLoad.Replies replies =
+          load.startReceiver(sentAt, (int) Math.min(20_000_000L, rate * seconds + 1), "load-receiver");
+      long start = System.nanoTime();
+      long sent = load.sendPaced(server, rate, TimeUnit.SECONDS.toNanos(seconds), LoopbackLoad.templates(query, id),
+          rnd, sentAt, null);
+      long elapsed = System.nanoTime() - start;
+      Thread.sleep(1000); // late replies
+      replies.stop(load.selector());
+      long[] lat = replies.sortedLatencies();
+      return new Run(sent, replies.count.get(), elapsed, LoopbackLoad.pct(lat, 0.5), LoopbackLoad.pct(lat, 0.99),
+          lat.length == 0 ? -1 : lat[lat.length - 1]);
+    }
+
+    @Override
+    public void close() throws Exception {
+      load.close();
+    }
+  }
+
+  private static void row(Dht dht, InetSocketAddress server, Generator load, long rate, int seconds,
       String query, boolean print) throws Exception {
-    long[] sentAt = new long[LoopbackLoad.RING];
-    load.drain();
     DhtStats before = dht.stats().get(5, TimeUnit.SECONDS);
-    LoopbackLoad.Replies replies =
-        load.startReceiver(sentAt, (int) Math.min(20_000_000L, rate * seconds + 1), "load-receiver");
     Random rnd = new Random(rate);
     byte[] id = new byte[20];
     rnd.nextBytes(id);
     long loopThread = loopThreadId(dht);
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long cpuBefore = mx.getThreadCpuTime(loopThread);
-    long start = System.nanoTime();
-    long sent = load.sendPaced(server, rate, TimeUnit.SECONDS.toNanos(seconds), LoopbackLoad.templates(query, id),
-        rnd, sentAt, null);
-    long elapsed = System.nanoTime() - start;
-    Thread.sleep(1000); // late replies
+    long userBefore = mx.getThreadUserTime(loopThread);
+    Run run = load.run(server, rate, seconds, query, id, rnd);
     long loopCpu = mx.getThreadCpuTime(loopThread) - cpuBefore; // over elapsed + the 1 s of late replies
-    replies.stop(load.selector());
+    long loopUser = mx.getThreadUserTime(loopThread) - userBefore; // the rest of loopCpu is the kernel's
     DhtStats after = dht.stats().get(5, TimeUnit.SECONDS);
-    long[] lat = replies.sortedLatencies();
-    double secs = elapsed / 1e9;
+    double secs = run.elapsedNanos() / 1e9;
     long rateDrops = after.droppedRateLimited() - before.droppedRateLimited();
     long otherDrops = after.droppedMalformed() - before.droppedMalformed()
         + after.handlerFailures() - before.handlerFailures() + after.sendFailures() - before.sendFailures();
     if (!print) {
       return;
     }
-    long answered = replies.count.get();
+    long answered = run.answered();
     double cpuPerReplyUs = answered == 0 ? 0 : loopCpu / 1e3 / answered;
-    System.out.printf(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.1f%% | %s | %s | %s | %,d | %,d | %.0f%% | %.2f | %,.0f |%n",
-        rate, sent / secs, answered / secs, sent == 0 ? 0 : 100.0 * answered / sent,
-        LoopbackLoad.ms(LoopbackLoad.pct(lat, 0.5)), LoopbackLoad.ms(LoopbackLoad.pct(lat, 0.99)),
-        LoopbackLoad.ms(lat.length == 0 ? -1 : lat[lat.length - 1]), rateDrops, otherDrops,
-        100.0 * loopCpu / (elapsed + 1e9), cpuPerReplyUs, cpuPerReplyUs == 0 ? 0 : 1e6 / cpuPerReplyUs);
+    double userPerReplyUs = answered == 0 ? 0 : loopUser / 1e3 / answered;
+    System.out.printf(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.1f%% | %s | %s | %s | %,d | %,d | %.0f%% | %.2f | %.2f | %,.0f |%n",
+        rate, run.sent() / secs, answered / secs, run.sent() == 0 ? 0 : 100.0 * answered / run.sent(),
+        LoopbackLoad.ms(run.p50()), LoopbackLoad.ms(run.p99()), LoopbackLoad.ms(run.max()), rateDrops, otherDrops,
+        100.0 * loopCpu / (run.elapsedNanos() + 1e9), cpuPerReplyUs, userPerReplyUs,
+        cpuPerReplyUs == 0 ? 0 : 1e6 / cpuPerReplyUs);
   }
 
   /** The id of the node's loop thread (named {@code dht-loop-<id prefix>} by Dht; the only node here). */
