@@ -564,18 +564,14 @@ public final class Lookup {
         window.add(c); // all Pending: nothing was sent yet
       }
     }
-    long[] rtts = new long[window.size()];
-    Integer[] order = new Integer[window.size()];
-    for (int i = 0; i < order.length; i++) {
-      long r = seedRtt.applyAsLong(window.get(i).node.address());
-      rtts[i] = r < 0 ? Long.MAX_VALUE : r;
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, (a, b) -> rtts[a] != rtts[b] ? Long.compare(rtts[a], rtts[b]) : Integer.compare(a, b));
-    int n = Math.min(order.length, Math.min(config.alpha(), config.maxQueries()));
+    // a stable sort: equal (or unknown, last) RTTs keep their distance order
+    window.sort(java.util.Comparator.comparingLong(c -> {
+      long r = seedRtt.applyAsLong(c.node.address());
+      return r < 0 ? Long.MAX_VALUE : r;
+    }));
+    int n = Math.min(window.size(), Math.min(config.alpha(), config.maxQueries()));
     List<NodeInfo> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Candidate c = window.get(order[i]);
+    for (Candidate c : window.subList(0, n)) {
       send(c, now);
       out.add(c.node);
     }
