@@ -68,10 +68,15 @@ final class NativeLoad implements ServerLoadBench.Generator {
         Integer.toString(server.getPort()), Long.toString(rate), Integer.toString(seconds),
         Integer.toString(sources), Integer.toString(second), query, HexFormat.of().formatHex(id)))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+    // wait first (it prints one line at the end, so its pipe cannot fill): reading to the end of
+    // its output would block for as long as it runs, and the timeout would never apply
+    if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IOException("udpload failed: " + out);
+      throw new IOException("udpload did not finish within " + (seconds + 30) + " s");
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (p.exitValue() != 0) {
+      throw new IOException("udpload failed (exit " + p.exitValue() + "): " + out);
     }
     Map<String, Long> v = new HashMap<>();
     for (String kv : out.split("\\s+")) {
