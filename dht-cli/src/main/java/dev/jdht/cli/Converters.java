@@ -134,7 +134,27 @@ public final class Converters {
     }
   }
 
-  /** A TCP or UDP port: 1..65535. */
+  /** --socket-buffer: bytes, or KiB/MiB with a k or m suffix; 4 KiB .. 1 GiB. */
+  public static final class SocketBuffer implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+      int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : 0;
+      String digits = shift == 0 ? v : v.substring(0, v.length() - 1);
+      long n;
+      try {
+        n = Long.parseLong(digits) << shift;
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("not a size in bytes (e.g. 4194304, 4096k or 4m): '" + value + "'");
+      }
+      if (digits.length() > 10 || n < 4096 || n > (1L << 30)) {
+        throw new TypeConversionException("socket buffer must be 4k to 1024m: '" + value + "'");
+      }
+      return (int) n;
+    }
+  }
+
+    /** A TCP or UDP port: 1..65535. */
   public static final class Port implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {

@@ -182,6 +182,9 @@ public final class NodeSession implements AutoCloseable {
       if (s.dosBlockRate() != null) {
         b.configure(c -> c.security(SecurityConfig.defaults().withDosRate(s.dosBlockRate())));
       }
+      if (s.socketBufferBytes() != null) {
+        b.socketBufferBytes(s.socketBufferBytes());
+      }
       boolean[] fellBack = {false};
       b.readOnly(s.readOnly());
       Dht dht = bind(b, s.binds(), fellBack, log);
@@ -190,6 +193,10 @@ public final class NodeSession implements AutoCloseable {
           s.queryTimeout() != null ? s.queryTimeout() : Duration.ofSeconds(2), log);
       try {
         log.info("node {} on {}", dht.nodeId().toHex(), session.localAddressText());
+        if (s.socketBufferBytes() != null && socketBufferCapped(s.socketBufferBytes(), dht.receiveBufferBytes())) {
+          log.warn("socket buffer: asked for {} bytes, the kernel granted {} (on Linux raise net.core.rmem_max and wmem_max)",
+              s.socketBufferBytes(), dht.receiveBufferBytes());
+        }
         log.info("state: {}", stateNote);
         if (shared != null) {
           List<String> contacts = new ArrayList<>();
@@ -526,5 +533,13 @@ public final class NodeSession implements AutoCloseable {
   /** Two seconds' worth of queries, at least 1. */
   static int burst(int perSecond) {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, 2L * perSecond));
+  }
+
+  /**
+   * Whether the kernel granted less receive buffer than asked (Linux caps it at {@code
+   * net.core.rmem_max}; Java reports the size as asked for, not the doubled one Linux keeps).
+   */
+  static boolean socketBufferCapped(int asked, int granted) {
+    return granted >= 0 && granted < asked;
   }
 }

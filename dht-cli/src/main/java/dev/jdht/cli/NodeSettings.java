@@ -28,6 +28,8 @@ import java.util.List;
  * @param secureIds BEP 42 policy, or null for the library default (prefer)
  * @param dosBlockRate datagrams per second per source IP, averaged over 10 s, above which the
  *     source is ignored for 5 minutes (0: off), or null for the library default (docs/security.md)
+ * @param socketBufferBytes kernel receive/send buffer of each socket in bytes, or null for the
+ *     library default (1 MiB)
  */
 public record NodeSettings(
     List<BindAddress> binds,
@@ -41,7 +43,8 @@ public record NodeSettings(
     Integer rateLimit,
     Integer perIpRateLimit,
     SecureIdPolicy secureIds,
-    Integer dosBlockRate) {
+    Integer dosBlockRate,
+    Integer socketBufferBytes) {
 
   /** Copies the lists. */
   public NodeSettings {
@@ -52,7 +55,7 @@ public record NodeSettings(
   /** Default rate limits. */
   public NodeSettings(List<BindAddress> binds, NodeId nodeId, List<InetSocketAddress> bootstrap, Path stateDir,
       boolean noState, Integer alpha, Duration queryTimeout, boolean readOnly) {
-    this(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, null, null, null, null);
+    this(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, null, null, null, null, null);
   }
 
   /** One bind address, not read-only. */
@@ -82,30 +85,36 @@ public record NodeSettings(
   /** A copy that neither reads nor writes state. */
   public NodeSettings withoutState() {
     return new NodeSettings(binds, nodeId, bootstrap, stateDir, true, alpha, queryTimeout, readOnly, rateLimit, perIpRateLimit,
-        secureIds, dosBlockRate);
+        secureIds, dosBlockRate, socketBufferBytes);
   }
 
   /** A copy with this node id and these bootstrap addresses (null: the default routers). */
   public NodeSettings withIdAndBootstrap(NodeId id, List<InetSocketAddress> bootstrapAddresses) {
     return new NodeSettings(binds, id, bootstrapAddresses, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
-        perIpRateLimit, secureIds, dosBlockRate);
+        perIpRateLimit, secureIds, dosBlockRate, socketBufferBytes);
   }
 
   /** A copy with these server rate limits (null: the library default). */
   public NodeSettings withRateLimits(Integer global, Integer perIp) {
     return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, global, perIp,
-        secureIds, dosBlockRate);
+        secureIds, dosBlockRate, socketBufferBytes);
   }
 
   /** A copy with this BEP 42 policy (null: the library default). */
   public NodeSettings withSecureIds(SecureIdPolicy policy) {
     return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
-        perIpRateLimit, policy, dosBlockRate);
+        perIpRateLimit, policy, dosBlockRate, socketBufferBytes);
   }
 
   /** A copy with another DoS blocker rate (null: the library default, 0: off). */
   public NodeSettings withDosBlockRate(Integer rate) {
     return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
-        perIpRateLimit, secureIds, rate);
+        perIpRateLimit, secureIds, rate, socketBufferBytes);
+  }
+
+  /** A copy with this socket buffer size in bytes (null: the library default). */
+  public NodeSettings withSocketBuffer(Integer bytes) {
+    return new NodeSettings(binds, nodeId, bootstrap, stateDir, noState, alpha, queryTimeout, readOnly, rateLimit,
+        perIpRateLimit, secureIds, dosBlockRate, bytes);
   }
 }

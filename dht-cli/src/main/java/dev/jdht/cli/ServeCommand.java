@@ -89,6 +89,14 @@ public final class ServeCommand implements Callable<Integer> {
           + "(0: never; default: 50).")
   private Integer dosBlockRate;
 
+  @Option(
+      names = "--socket-buffer",
+      paramLabel = "BYTES",
+      converter = Converters.SocketBuffer.class,
+      description = "Kernel receive and send buffer of each socket, e.g. 4194304, 4096k or 4m (default: 1m). Queries "
+          + "that arrive while it is full are dropped by the kernel; Linux caps it at net.core.rmem_max.")
+  private Integer socketBuffer;
+
   @Mixin private NodeOptions node;
 
   @Mixin private NetworkOptions network;
@@ -104,7 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
     boolean quiet = Commands.quiet(spec);
     NodeSession session = NodeSession.start(
         NodeSettings.of(node, network, null, null).withRateLimits(rateLimit, perIpRateLimit)
-            .withDosBlockRate(dosBlockRate), Duration.ofMinutes(1), log);
+            .withDosBlockRate(dosBlockRate).withSocketBuffer(socketBuffer), Duration.ofMinutes(1), log);
     MonitorServer monitor;
     try {
       monitor = http.start(session.dht(), null);

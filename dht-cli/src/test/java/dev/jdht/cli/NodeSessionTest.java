@@ -238,4 +238,18 @@ class NodeSessionTest {
     UsageError e = assertThrows(UsageError.class, () -> StateDir.of(file).tryLock());
     assertTrue(e.getMessage().startsWith("cannot use state directory " + file), e.getMessage());
   }
+
+  @Test
+  void socketBufferOptionSizesTheSocketAndTheCapIsNoticed() throws Exception {
+    NodeSettings sized = new NodeSettings(BindAddress.parse("127.0.39.27:0"), null, testnet(), null, true, null, null)
+        .withSocketBuffer(256 * 1024);
+    try (NodeSession s = NodeSession.start(sized, Duration.ofSeconds(5), LOG)) {
+      assertFalse(NodeSession.socketBufferCapped(256 * 1024, s.dht().receiveBufferBytes()),
+          "granted " + s.dht().receiveBufferBytes());
+    }
+    assertTrue(NodeSession.socketBufferCapped(4 << 20, 2 << 20), "a capped buffer is noticed");
+    assertEquals(new Converters.SocketBuffer().convert("4m"), 4 << 20);
+    assertEquals(new Converters.SocketBuffer().convert("4096K"), 4 << 20);
+    assertEquals(new Converters.SocketBuffer().convert("65536"), 65536);
+  }
 }

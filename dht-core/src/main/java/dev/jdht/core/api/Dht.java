@@ -64,10 +64,11 @@ public final class Dht implements AutoCloseable {
   private Dht(Builder b, NodeId id) throws IOException {
     this.readyTimeout = b.readyTimeout;
     List<InetSocketAddress> binds = b.binds();
-    EventLoop loop = new EventLoop(binds.get(0), Clock.system(), "dht-loop-" + id.toHex().substring(0, 8));
+    EventLoop loop =
+        new EventLoop(binds.get(0), Clock.system(), "dht-loop-" + id.toHex().substring(0, 8), b.socketBufferBytes);
     try {
       for (InetSocketAddress extra : binds.subList(1, binds.size())) {
-        loop.open(extra, 1 << 20);
+        loop.open(extra, b.socketBufferBytes);
       }
     } catch (IOException | RuntimeException e) {
       loop.close();
@@ -159,7 +160,16 @@ public final class Dht implements AutoCloseable {
     return threads.loop.endpoints().stream().map(EventLoop.Endpoint::localAddress).toList();
   }
 
-  /** Whether this DHT runs an IPv4 node and an IPv6 node (BEP 32). */
+  /**
+   * The smallest receive buffer the kernel granted one of the sockets, in bytes (see {@link
+   * Builder#socketBufferBytes}): the size asked for unless the kernel capped it (on Linux at
+   * {@code net.core.rmem_max}).
+   */
+  public int receiveBufferBytes() {
+    return threads.loop.endpoints().stream().mapToInt(EventLoop.Endpoint::receiveBufferBytes).min().orElse(-1);
+  }
+
+    /** Whether this DHT runs an IPv4 node and an IPv6 node (BEP 32). */
   public boolean servesIpv4() {
     return node4 != null;
   }
@@ -425,6 +435,7 @@ public final class Dht implements AutoCloseable {
     private Duration saveInterval = Duration.ofMinutes(5);
     private Executor callbackExecutor;
     private Random random;
+    private int socketBufferBytes = EventLoop.DEFAULT_SOCKET_BUFFER_BYTES;
 
     private Builder() {}
 
@@ -565,6 +576,23 @@ public final class Dht implements AutoCloseable {
     /** Advanced: every other node tunable and limit. */
     public Builder configure(Consumer<NodeConfig.Builder> c) {
       c.accept(config);
+      return this;
+    }
+
+    /**
+     * Kernel receive and send buffer of each socket, in bytes (default 1 MiB). Datagrams that
+     * arrive while the receive buffer is full are dropped by the kernel (counted in {@code
+     * /proc/net/snmp}'s {@code RcvbufErrors} on Linux, not in the node's stats): a server taking
+     * tens of thousands of queries per second wants room for the longest pause it must ride out.
+     * Linux caps the size at {@code net.core.rmem_max}/{@code wmem_max}.
+     *
+     * @throws IllegalArgumentException below 4 KiB or above 1 GiB
+     */
+    public Builder socketBufferBytes(int bytes) {
+      if (bytes < 4096 || bytes > (1 << 30)) {
+        throw new IllegalArgumentException("socket buffer must be 4 KiB to 1 GiB: " + bytes);
+      }
+      this.socketBufferBytes = bytes;
       return this;
     }
 

@@ -335,6 +335,26 @@ class LoopbackDhtTest {
     assertThrows(ExecutionException.class, () -> d.getPeers(NodeId.random(random), p -> {}).get(1, TimeUnit.SECONDS));
   }
 
+  @Test
+  void socketBufferSizeReachesTheKernelAndIsBounded() throws Exception {
+    try (Dht small = Dht.builder()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .bootstrap(List.of())
+            .socketBufferBytes(64 * 1024)
+            .start();
+        Dht standard = Dht.builder()
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .bootstrap(List.of())
+            .start()) {
+      // Java reports the size asked for (Linux keeps twice that for its bookkeeping)
+      int granted = small.receiveBufferBytes();
+      assertEquals(64 * 1024, granted);
+      assertTrue(standard.receiveBufferBytes() > granted, "the 1 MiB default is larger: " + standard.receiveBufferBytes());
+    }
+    assertThrows(IllegalArgumentException.class, () -> Dht.builder().socketBufferBytes(1024));
+    assertThrows(IllegalArgumentException.class, () -> Dht.builder().socketBufferBytes((1 << 30) + 1));
+  }
+
   private static boolean threadsNamed(String prefix) {
     return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith(prefix) && t.isAlive());
   }
