@@ -354,7 +354,7 @@ public final class FloodBench {
    * Datagrams the kernel dropped because a socket's receive buffer was full ({@code RcvbufErrors}
    * in /proc/net/snmp; every socket of the machine, the flood's own included), or -1 if unknown.
    */
-  private static long udpReceiveBufferErrors() {
+  static long udpReceiveBufferErrors() {
     try {
       List<String> udp = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/snmp")).stream()
           .filter(l -> l.startsWith("Udp:")).toList();

@@ -28,16 +28,27 @@ final class NativeLoad implements ServerLoadBench.Generator {
   private final Path binary;
   private final int sources;
   private final int second;
+  private final boolean spin;
 
-  private NativeLoad(Path dir, Path binary, int sources, int second) {
+  private NativeLoad(Path dir, Path binary, int sources, int second, boolean spin) {
     this.dir = dir;
     this.binary = binary;
     this.sources = sources;
     this.second = second;
+    this.spin = spin;
   }
 
-  /** Compiles the generator; fails with the compiler's message when gcc is missing or fails. */
-  static NativeLoad open(int sources, int second) throws IOException, InterruptedException {
+  /**
+   * Compiles the generator; fails with the compiler's message when gcc is missing or fails.
+   *
+   * @param spin one thread that never sleeps: it sends when queries are due and otherwise reads
+   *     replies without blocking, so no generator thread ever waits on the socket and the node's
+   *     {@code sendto} wakes nobody up (on a real network the client's receive work happens on
+   *     another machine; over loopback the sender's system call does it, wake-up included). It
+   *     keeps one core busy. Otherwise a sender that naps 50 us between batches and a receiver
+   *     thread blocked in {@code recvmmsg}.
+   */
+  static NativeLoad open(int sources, int second, boolean spin) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("udpload");
     Path source = dir.resolve("udpload.c");
     try (InputStream in = NativeLoad.class.getResourceAsStream("udpload.c")) {
@@ -58,7 +69,7 @@ final class NativeLoad implements ServerLoadBench.Generator {
     if (cc.waitFor() != 0) {
       throw new IOException("gcc failed on udpload.c:\n" + out);
     }
-    return new NativeLoad(dir, binary, sources, second);
+    return new NativeLoad(dir, binary, sources, second, spin);
   }
 
   @Override
@@ -66,7 +77,7 @@ final class NativeLoad implements ServerLoadBench.Generator {
       Random rnd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(List.of(binary.toString(), server.getAddress().getHostAddress(),
         Integer.toString(server.getPort()), Long.toString(rate), Integer.toString(seconds),
-        Integer.toString(sources), Integer.toString(second), query, HexFormat.of().formatHex(id)))
+        Integer.toString(sources), Integer.toString(second), query, HexFormat.of().formatHex(id), spin ? "spin" : "block"))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     // wait first (it prints one line at the end, so its pipe cannot fill): reading to the end of
     // its output would block for as long as it runs, and the timeout would never apply

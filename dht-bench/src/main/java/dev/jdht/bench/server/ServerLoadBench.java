@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code java -cp dht-bench/target/benchmarks.jar dev.jdht.bench.server.ServerLoadBench
  * [--sources 1000] [--rates 10000,50000,100000,200000] [--seconds 5] [--query mix]
- * [--rate-limit 1000000] [--per-ip-rate-limit 1000000] [--dos-block-rate 0]}. The DoS blocker is off
+ * [--rate-limit 1000000] [--per-ip-rate-limit 1000000] [--dos-block-rate 0] [--generator java|native|native-spin]
+ * [--socket-buffer 1048576]}. The DoS blocker is off
  * by default here (0): this bench measures throughput, and its sources send far more than the
  * blocker's 50/s each (docs/security.md section 4; {@link FloodBench} measures the blocker). The sender and the receiver are one
  * thread each, the node's selector another: on a 2-core machine they compete for the cores, so a
@@ -39,6 +40,7 @@ public final class ServerLoadBench {
     long[] rates = {10_000, 50_000, 100_000, 200_000};
     double dosRate = 0;
     String generator = "java";
+    int socketBuffer = 1 << 20;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--sources" -> sources = Integer.parseInt(args[i + 1]);
@@ -48,6 +50,7 @@ public final class ServerLoadBench {
         case "--per-ip-rate-limit" -> perIpLimit = Long.parseLong(args[i + 1]);
         case "--dos-block-rate" -> dosRate = Double.parseDouble(args[i + 1]);
         case "--generator" -> generator = args[i + 1];
+        case "--socket-buffer" -> socketBuffer = Integer.parseInt(args[i + 1]);
         case "--rates" -> rates = Arrays.stream(args[i + 1].split(",")).mapToLong(Long::parseLong).toArray();
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -55,8 +58,8 @@ public final class ServerLoadBench {
     if (!List.of("ping", "find_node", "get_peers", "mix").contains(query)) {
       throw new IllegalArgumentException("--query: ping, find_node, get_peers or mix");
     }
-    if (!List.of("java", "native").contains(generator)) {
-      throw new IllegalArgumentException("--generator: java or native");
+    if (!List.of("java", "native", "native-spin").contains(generator)) {
+      throw new IllegalArgumentException("--generator: java, native or native-spin");
     }
     double blockRate = dosRate;
     double global = rateLimit;
@@ -67,19 +70,22 @@ public final class ServerLoadBench {
         .bind(new InetSocketAddress("127.0.0.1", 0))
         .bootstrap(List.of())
         .allowLocalAddresses(true)
+        .socketBufferBytes(socketBuffer)
         .configure(c -> c.globalRate(global).globalBurst(globalBurst).perIpRate(perIp).perIpBurst(perIpBurst)
             .security(SecurityConfig.defaults().withDosRate(blockRate)))
         .start()) {
       InetSocketAddress server = dht.localAddresses().get(0);
-      try (Generator load = generator.equals("native") ? NativeLoad.open(sources, 1) : new JavaLoad(LoopbackLoad.open(sources, 1))) {
+      try (Generator load = generator.startsWith("native")
+          ? NativeLoad.open(sources, 1, generator.equals("native-spin"))
+          : new JavaLoad(LoopbackLoad.open(sources, 1))) {
         System.out.printf(Locale.ROOT,
-            "one node on %s, %d source addresses, %s queries, node limits %,d/s global, %,d/s per IP, %d s per row, %s generator%n%n",
-            server, sources, query, rateLimit, perIpLimit, seconds, generator);
-        System.out.println("| offered (q/s) | sent (q/s) | replies (q/s) | answered | latency p50 (ms) | p99 (ms) | max (ms) | dropped by the rate limit | malformed, handler or send failures | node loop CPU (% of a core) | loop CPU per reply (us) | of it in user mode (us) | replies/s one core would serve |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            "one node on %s, %d source addresses, %s queries, node limits %,d/s global, %,d/s per IP, socket buffer %,d bytes, %d s per row, %s generator%n%n",
+            server, sources, query, rateLimit, perIpLimit, socketBuffer, seconds, generator);
+        System.out.println("| offered (q/s) | sent (q/s) | replies (q/s) | answered | latency p50 (ms) | p99 (ms) | max (ms) | dropped by the rate limit | malformed, handler or send failures | kernel receive-buffer drops | node loop CPU (% of a core) | loop CPU per reply (us) | of it in user mode (us) | replies/s one core would serve |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         // warm-up, not printed: the first seconds run interpreted and JIT-compiling code, which
         // otherwise shows as a p99 of 150-250 ms in the first row
-        row(dht, server, load, Math.min(20_000, rates[0]), 3, query, false);
+        row(dht, server, load, Math.min(50_000, rates[0]), 5, query, false);
         Thread.sleep(500);
         for (long rate : rates) {
           row(dht, server, load, rate, seconds, query, true);
@@ -141,9 +147,13 @@ public final class ServerLoadBench {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long cpuBefore = mx.getThreadCpuTime(loopThread);
     long userBefore = mx.getThreadUserTime(loopThread);
+    long kernelDropsBefore = FloodBench.udpReceiveBufferErrors();
     Run run = load.run(server, rate, seconds, query, id, rnd);
-    long loopCpu = mx.getThreadCpuTime(loopThread) - cpuBefore; // over elapsed + the 1 s of late replies
+    // over the sending time and the 1 s of late replies; the "% of a core" column divides it by the
+    // sending time alone (under overload the loop is still working off its backlog after it)
+    long loopCpu = mx.getThreadCpuTime(loopThread) - cpuBefore;
     long loopUser = mx.getThreadUserTime(loopThread) - userBefore; // the rest of loopCpu is the kernel's
+    long kernelDropsAfter = FloodBench.udpReceiveBufferErrors();
     DhtStats after = dht.stats().get(5, TimeUnit.SECONDS);
     double secs = run.elapsedNanos() / 1e9;
     long rateDrops = after.droppedRateLimited() - before.droppedRateLimited();
@@ -155,10 +165,11 @@ public final class ServerLoadBench {
     long answered = run.answered();
     double cpuPerReplyUs = answered == 0 ? 0 : loopCpu / 1e3 / answered;
     double userPerReplyUs = answered == 0 ? 0 : loopUser / 1e3 / answered;
-    System.out.printf(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.1f%% | %s | %s | %s | %,d | %,d | %.0f%% | %.2f | %.2f | %,.0f |%n",
+    System.out.printf(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.1f%% | %s | %s | %s | %,d | %,d | %s | %.0f%% | %.2f | %.2f | %,.0f |%n",
         rate, run.sent() / secs, answered / secs, run.sent() == 0 ? 0 : 100.0 * answered / run.sent(),
         LoopbackLoad.ms(run.p50()), LoopbackLoad.ms(run.p99()), LoopbackLoad.ms(run.max()), rateDrops, otherDrops,
-        100.0 * loopCpu / (run.elapsedNanos() + 1e9), cpuPerReplyUs, userPerReplyUs,
+        kernelDropsBefore < 0 || kernelDropsAfter < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", kernelDropsAfter - kernelDropsBefore),
+        100.0 * loopCpu / run.elapsedNanos(), cpuPerReplyUs, userPerReplyUs,
         cpuPerReplyUs == 0 ? 0 : 1e6 / cpuPerReplyUs);
   }
 

@@ -9,8 +9,11 @@
  * go out with sendmmsg in batches, paced to `rate` per second; a second thread reads replies
  * with recvmmsg and records each one's latency from the send time kept by transaction id.
  *
- * Usage: udpload <server-ip> <server-port> <rate> <seconds> <sources> <second-octet> <query> <id-hex>
+ * Usage: udpload <server-ip> <server-port> <rate> <seconds> <sources> <second-octet> <query> <id-hex> [block|spin]
  *   query: ping | find_node | get_peers | mix
+ *   spin: one thread that never sleeps, reading replies without blocking whenever no query is due,
+ *   so that no thread ever waits on the socket and the node's sendto has nobody to wake up
+ *   (block, the default: a sender napping 50 us between batches and a receiver thread in recvmmsg)
  * Prints one line: sent=N replies=N elapsed_ns=N p50_ns=N p99_ns=N max_ns=N
  * Replies are counted until 1 s after the last query was sent.
  */
@@ -102,40 +105,51 @@ static int64_t transaction(const unsigned char *b, int n) {
   return -1;
 }
 
-static void *receiver(void *arg) {
-  (void)arg;
-  static unsigned char bufs[BATCH][2048];
-  struct mmsghdr msgs[BATCH];
-  struct iovec iov[BATCH];
+static unsigned char rx_bufs[BATCH][2048];
+static struct mmsghdr rx_msgs[BATCH];
+static struct iovec rx_iov[BATCH];
+
+static void rx_init(void) {
   for (int i = 0; i < BATCH; i++) {
-    iov[i].iov_base = bufs[i];
-    iov[i].iov_len = sizeof bufs[i];
-    memset(&msgs[i], 0, sizeof msgs[i]);
-    msgs[i].msg_hdr.msg_iov = &iov[i];
-    msgs[i].msg_hdr.msg_iovlen = 1;
+    rx_iov[i].iov_base = rx_bufs[i];
+    rx_iov[i].iov_len = sizeof rx_bufs[i];
+    memset(&rx_msgs[i], 0, sizeof rx_msgs[i]);
+    rx_msgs[i].msg_hdr.msg_iov = &rx_iov[i];
+    rx_msgs[i].msg_hdr.msg_iovlen = 1;
   }
-  while (!atomic_load(&stop_receiver)) {
-    /* blocks until one datagram (SO_RCVTIMEO bounds the wait), then takes what else is queued */
-    int n = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
-    if (n <= 0) {
+}
+
+/* One recvmmsg with these flags; counts the responses and records their latencies. Returns the datagrams read. */
+static int rx_once(int flags) {
+  int n = recvmmsg(fd, rx_msgs, BATCH, flags, NULL);
+  if (n <= 0) {
+    return 0;
+  }
+  int64_t t = now_ns();
+  int answers = 0;
+  for (int i = 0; i < n; i++) {
+    if (!is_response(rx_bufs[i], (int)rx_msgs[i].msg_len)) {
       continue;
     }
-    int64_t t = now_ns();
-    int answers = 0;
-    for (int i = 0; i < n; i++) {
-      if (!is_response(bufs[i], (int)msgs[i].msg_len)) {
-        continue;
-      }
-      answers++;
-      int64_t seq = transaction(bufs[i], (int)msgs[i].msg_len);
-      if (seq >= 0) {
-        int64_t s = sent_at[seq & (RING - 1)];
-        if (s != 0 && n_lat < MAX_LAT) {
-          latencies[n_lat++] = t - s;
-        }
+    answers++;
+    int64_t seq = transaction(rx_bufs[i], (int)rx_msgs[i].msg_len);
+    if (seq >= 0) {
+      int64_t s = sent_at[seq & (RING - 1)];
+      if (s != 0 && n_lat < MAX_LAT) {
+        latencies[n_lat++] = t - s;
       }
     }
-    atomic_fetch_add(&replies, answers);
+  }
+  atomic_fetch_add(&replies, answers);
+  return n;
+}
+
+/* The receiver thread of the blocking mode. */
+static void *receiver(void *arg) {
+  (void)arg;
+  while (!atomic_load(&stop_receiver)) {
+    /* blocks until one datagram (SO_RCVTIMEO bounds the wait), then takes what else is queued */
+    rx_once(MSG_WAITFORONE);
   }
   return NULL;
 }
@@ -156,8 +170,13 @@ static int64_t pct(double p) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 9) {
-    fprintf(stderr, "usage: udpload <server-ip> <server-port> <rate> <seconds> <sources> <second-octet> <query> <id-hex>\n");
+  if (argc != 9 && argc != 10) {
+    fprintf(stderr, "usage: udpload <server-ip> <server-port> <rate> <seconds> <sources> <second-octet> <query> <id-hex> [block|spin]\n");
+    return 2;
+  }
+  int spin = argc == 10 && strcmp(argv[9], "spin") == 0;
+  if (argc == 10 && !spin && strcmp(argv[9], "block") != 0) {
+    fprintf(stderr, "udpload: the last argument is block or spin\n");
     return 2;
   }
   memset(&server, 0, sizeof server);
@@ -209,8 +228,11 @@ int main(int argc, char **argv) {
   }
   sent_at = calloc(RING, sizeof *sent_at);
   latencies = malloc(MAX_LAT * sizeof *latencies);
+  rx_init();
   pthread_t rx;
-  pthread_create(&rx, NULL, receiver, NULL);
+  if (!spin) {
+    pthread_create(&rx, NULL, receiver, NULL);
+  }
 
   static unsigned char out[BATCH][160];
   static char control[BATCH][CMSG_SPACE(sizeof(struct in_pktinfo))];
@@ -227,8 +249,12 @@ int main(int argc, char **argv) {
     }
     long due = (long)((t - start) * (double)rate / 1e9);
     if (sent >= due) {
-      struct timespec nap = {0, 50 * 1000};
-      nanosleep(&nap, NULL);
+      if (spin) {
+        rx_once(MSG_DONTWAIT);
+      } else {
+        struct timespec nap = {0, 50 * 1000};
+        nanosleep(&nap, NULL);
+      }
       continue;
     }
     while (sent < due) {
@@ -280,13 +306,23 @@ int main(int argc, char **argv) {
         done += r;
       }
       sent += n;
+      if (spin) {
+        rx_once(MSG_DONTWAIT); /* catching up after a pause must not leave the replies unread */
+      }
     }
   }
   int64_t elapsed = now_ns() - start;
-  struct timespec late = {1, 0};
-  nanosleep(&late, NULL);
-  atomic_store(&stop_receiver, 1);
-  pthread_join(rx, NULL);
+  if (spin) {
+    int64_t late_end = now_ns() + 1000000000LL;
+    while (now_ns() < late_end) {
+      rx_once(MSG_DONTWAIT);
+    }
+  } else {
+    struct timespec late = {1, 0};
+    nanosleep(&late, NULL);
+    atomic_store(&stop_receiver, 1);
+    pthread_join(rx, NULL);
+  }
   qsort(latencies, n_lat, sizeof *latencies, cmp64);
   printf("sent=%ld replies=%ld elapsed_ns=%lld p50_ns=%lld p99_ns=%lld max_ns=%lld\n", sent, atomic_load(&replies),
          (long long)elapsed, (long long)pct(0.5), (long long)pct(0.99), (long long)(n_lat ? latencies[n_lat - 1] : -1));
