@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jdht.core.api.AnnounceReport;
 import dev.jdht.core.api.Dht;
 import dev.jdht.core.api.ScrapeReport;
 import dev.jdht.krpc.codec.KrpcCodec;
@@ -25,8 +26,10 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +37,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * BEP 33 against libtorrent: peers from distinct IPs announce a torrent to 20 real libtorrent
  * nodes, some as seeds ({@code seed=1}), and our {@code Dht.scrape} estimates both counts from the
- * filters libtorrent answers with. The announces are hand-made announce_peer queries (libtorrent's
+ * filters libtorrent answers with; then {@code noseed=1}, in a hand-made get_peers and in our own
+ * announce as a seed, gets only the other peers. The announces are hand-made announce_peer queries (libtorrent's
  * own announces cannot be made as seeds from its Python binding), one UDP socket per announcing
  * IP. Address plan: libtorrent 127.9.0.1-20, seeds 127.9.2.x, other peers 127.9.3.x, our node
  * 127.9.1.1.
@@ -80,6 +84,29 @@ class ScrapeLibtorrentIT {
       assertEquals(PEERS, r.peers(), 1.5, "peers estimate " + r.peers());
       System.out.printf("scrape of %d libtorrent nodes: %d filters, seeds %.2f (announced %d), peers %.2f (announced %d)%n",
           LT_NODES, r.filters(), r.seeds(), SEEDS, r.peers(), PEERS);
+
+      // noseed=1: libtorrent leaves the seeds out of its values, and a seed's announce of ours
+      // asks with it, so the peers it finds on the way are the downloaders only
+      Set<String> downloaders = new HashSet<>();
+      for (int i = SEEDS; i < SEEDS + PEERS; i++) {
+        downloaders.add("127.9.3." + (i + 1) + ":6881");
+      }
+      try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.9.4.1"), 0))) {
+        s.setSoTimeout(2000);
+        Response noseed = ask(s, PeerAddress.parse(addrs.get(0)),
+            new Query.GetPeers(t(), NodeId.random(new Random(94)), ih, QueryMeta.NONE.withArg("noseed", 1)));
+        assertNotNull(noseed, "libtorrent answered get_peers with noseed=1");
+        Set<String> values = new HashSet<>();
+        for (int i = 0; i < noseed.values().size(); i++) {
+          values.add(noseed.values().get(i).toString());
+        }
+        assertEquals(downloaders, values, "libtorrent's values for noseed=1 are the downloaders");
+      }
+      AnnounceReport a = ours.announce(ih, 7000, false, true).get(30, TimeUnit.SECONDS);
+      assertTrue(a.acknowledged().size() >= 4, "libtorrent nodes took our seed announce: " + a.acknowledged().size());
+      Set<String> found = new HashSet<>();
+      a.lookup().peers().forEach(p -> found.add(p.toString()));
+      assertEquals(downloaders, found, "our seed's announce found the downloaders and no seed");
     }
   }
 

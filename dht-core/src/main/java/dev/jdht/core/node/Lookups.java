@@ -124,11 +124,18 @@ final class Lookups {
         done.accept(collector.result(result, error));
       }
     };
-    return start(LookupKind.GET_PEERS, infoHash, routing.closest(infoHash, 3 * K), observer, collector);
+    return start(LookupKind.GET_PEERS, infoHash, routing.closest(infoHash, 3 * K), observer, collector,
+        meta.withArg("scrape", 1));
   }
 
   private DhtNode.LookupHandle start(
       LookupKind kind, NodeId target, Collection<NodeInfo> seeds, LookupObserver observer, ScrapeCollector scrape) {
+    return start(kind, target, seeds, observer, scrape, meta);
+  }
+
+  /** {@code queryMeta}: the extra arguments of the lookup's queries (e.g. {@code scrape=1}). */
+  private DhtNode.LookupHandle start(LookupKind kind, NodeId target, Collection<NodeInfo> seeds,
+      LookupObserver observer, ScrapeCollector scrape, QueryMeta queryMeta) {
     if (closed || running.size() >= config.maxLookups()) {
       if (observer != null) {
         Lookup lookup = new Lookup(kind, target, config.lookup(), rtt, new LookupListener() {});
@@ -137,7 +144,7 @@ final class Lookups {
       }
       return () -> {};
     }
-    LookupRun run = new LookupRun(kind, target, observer, scrape);
+    LookupRun run = new LookupRun(kind, target, observer, scrape, queryMeta);
     running.add(run);
     run.begin(seeds);
     return run;
@@ -166,10 +173,10 @@ final class Lookups {
     private boolean finished;
     private boolean stepping;
 
-    LookupRun(LookupKind kind, NodeId target, LookupObserver observer, ScrapeCollector scrape) {
+    LookupRun(LookupKind kind, NodeId target, LookupObserver observer, ScrapeCollector scrape, QueryMeta queryMeta) {
       this.kind = kind;
       this.scrape = scrape;
-      this.queryMeta = scrape == null ? meta : meta.withArg("scrape", 1);
+      this.queryMeta = queryMeta;
       this.observer = observer;
       boolean allowLocal = config.routing().allowLoopbackAndPrivate();
       boolean enforce = config.secureIds() == SecureIdPolicy.ENFORCE;
@@ -365,12 +372,17 @@ final class Lookups {
     return announce(infoHash, port, impliedPort, false, onPeer, done);
   }
 
-  /** As above; {@code seed} adds BEP 33's {@code seed=1} (the peer has the whole torrent). */
+  /**
+   * As above; {@code seed} adds BEP 33's {@code seed=1} (the peer has the whole torrent) to the
+   * announces and {@code noseed=1} to the get_peers queries before them, so that the peers found
+   * are the ones a seed can upload to.
+   */
   DhtNode.LookupHandle announce(NodeId infoHash, int port, boolean impliedPort, boolean seed,
       Consumer<PeerAddress> onPeer, Consumer<AnnounceResult> done) {
     return start(
         LookupKind.GET_PEERS,
         infoHash,
+        routing.closest(infoHash, 3 * K),
         new LookupObserver() {
           @Override
           public void onPeer(PeerAddress peer) {
@@ -387,7 +399,9 @@ final class Lookups {
             }
             announceRound(infoHash, port, impliedPort, seed, result, done);
           }
-        });
+        },
+        null,
+        seed ? meta.withArg("noseed", 1) : meta);
   }
 
   private void announceRound(

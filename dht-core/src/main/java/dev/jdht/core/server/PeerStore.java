@@ -123,13 +123,21 @@ public final class PeerStore {
    * IPv4 peers (false), for a reply to one address family; {@code null} means both.
    */
   public List<PeerAddress> get(NodeId infoHash, int max, Random random, long now, Boolean ipv6) {
+    return get(infoHash, max, random, now, ipv6, false);
+  }
+
+  /**
+   * Like {@link #get(NodeId, int, Random, long, Boolean)}; with {@code withoutSeeds} the peers
+   * announced as seeds are left out (BEP 33 {@code noseed=1}: a seed asking has no use for them).
+   */
+  public List<PeerAddress> get(NodeId infoHash, int max, Random random, long now, Boolean ipv6, boolean withoutSeeds) {
     LinkedHashMap<PeerAddress, Entry> swarm = swarms.get(infoHash);
     if (swarm == null || max <= 0) {
       return new ArrayList<>(0);
     }
     List<PeerAddress> live = new ArrayList<>(swarm.size());
     for (Entry e : swarm.values()) {
-      if (!expired(e, now) && (ipv6 == null || e.peer.isIpv6() == ipv6)) {
+      if (!expired(e, now) && (ipv6 == null || e.peer.isIpv6() == ipv6) && !(withoutSeeds && e.seed)) {
         live.add(e.peer);
       }
     }

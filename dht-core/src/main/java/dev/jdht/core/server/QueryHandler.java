@@ -109,7 +109,7 @@ public final class QueryHandler {
       peers.fillBlooms(gp.infoHash(), now, seeds, downloaders);
       b.seedsBloom(seeds.toBytes()).peersBloom(downloaders.toBytes());
     }
-    List<PeerAddress> found = peers.get(gp.infoHash(), 2 * maxReplyBytes / 8, random, now);
+    List<PeerAddress> found = peers.get(gp.infoHash(), 2 * maxReplyBytes / 8, random, now, null, gp.noseed());
     if (found.isEmpty()) {
       return b.nodes(closest(gp, gp.infoHash(), from)).build();
     }

@@ -619,8 +619,17 @@ public final class SimulatedNetwork {
    * {@code from} to completion and returns its result.
    */
   public AnnounceResult announce(SimNode from, NodeId infoHash, int port, boolean impliedPort) {
+    return announce(from, infoHash, port, impliedPort, false, null);
+  }
+
+  /**
+   * Like {@link #announce(SimNode, NodeId, int, boolean)}, as a seed when {@code seed} (BEP 33);
+   * {@code onPeer} (may be null) gets the peers found on the way.
+   */
+  public AnnounceResult announce(SimNode from, NodeId infoHash, int port, boolean impliedPort, boolean seed,
+      java.util.function.Consumer<PeerAddress> onPeer) {
     Outcome<AnnounceResult> out = new Outcome<>();
-    from.node().announce(infoHash, port, impliedPort, null, r -> {
+    from.node().announce(infoHash, port, impliedPort, seed, onPeer, r -> {
       out.value = r;
       out.error = r.error();
       out.done = true;

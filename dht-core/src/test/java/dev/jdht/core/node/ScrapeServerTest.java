@@ -24,7 +24,7 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** BEP 33 on the server side: announce_peer's seed flag and get_peers with scrape=1. */
+/** BEP 33 on the server side: announce_peer's seed flag and get_peers with scrape=1 or noseed=1. */
 class ScrapeServerTest {
   private final ManualClock clock = new ManualClock();
   private final List<DhtNodeServerTest.Sent> sent = new ArrayList<>();
@@ -118,5 +118,41 @@ class ScrapeServerTest {
     assertFalse(new Query.GetPeers(t(), id, id, QueryMeta.NONE.withArg("scrape", 0)).scrape());
     Query.AnnouncePeer ap = new Query.AnnouncePeer(t(), id, id, 1, false, new byte[] {1}, QueryMeta.NONE.withArg("seed", 1));
     assertTrue(assertInstanceOf(Query.AnnouncePeer.class, KrpcCodec.decode(KrpcCodec.encode(ap))).seed());
+  }
+
+  @Test
+  void noseedLeavesTheSeedsOutOfTheValues() {
+    NodeId ih = NodeId.random(random);
+    List<PeerAddress> downloaders = new ArrayList<>();
+    for (int i = 1; i <= 12; i++) {
+      PeerAddress from = PeerAddress.parse("10.4.0." + i + ":4000");
+      announce(ih, from, i <= 8);
+      if (i > 8) {
+        downloaders.add(from.withPort(6881));
+      }
+    }
+    PeerAddress asker = PeerAddress.parse("10.9.9.8:4000");
+    Response all = ask(asker, new Query.GetPeers(t(), NodeId.random(random), ih, QueryMeta.NONE));
+    assertEquals(12, all.values().size());
+    Response noseed = ask(asker, new Query.GetPeers(t(), NodeId.random(random), ih, QueryMeta.NONE.withArg("noseed", 1)));
+    java.util.Set<PeerAddress> got = new java.util.HashSet<>();
+    for (int i = 0; i < noseed.values().size(); i++) {
+      got.add(noseed.values().get(i));
+    }
+    assertEquals(new java.util.HashSet<>(downloaders), got);
+    assertTrue(noseed.token() != null);
+  }
+
+  @Test
+  void noseedWithOnlySeedsStoredAnswersWithNodes() throws Exception {
+    NodeId ih = NodeId.random(random);
+    announce(ih, PeerAddress.parse("10.4.1.1:4000"), true);
+    Response r = ask(PeerAddress.parse("10.9.9.7:4000"),
+        new Query.GetPeers(t(), NodeId.random(random), ih, QueryMeta.NONE.withArg("noseed", 1)));
+    assertFalse(r.hasValues());
+    assertTrue(r.token() != null, "still a token: the seed may announce");
+    Query.GetPeers gp = new Query.GetPeers(t(), ih, ih, QueryMeta.NONE.withArg("noseed", 1));
+    assertTrue(assertInstanceOf(Query.GetPeers.class, KrpcCodec.decode(KrpcCodec.encode(gp))).noseed());
+    assertFalse(new Query.GetPeers(t(), ih, ih, QueryMeta.NONE).noseed());
   }
 }

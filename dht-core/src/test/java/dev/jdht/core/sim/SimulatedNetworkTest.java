@@ -282,6 +282,44 @@ class SimulatedNetworkTest {
   }
 
   @Test
+  void aSeedsAnnounceAsksWithNoseedAndFindsOnlyTheDownloaders() {
+    SimulatedNetwork net = new SimulatedNetwork(SimConfig.builder(5).build());
+    net.buildPreseeded(1_000);
+    List<SimNode> four = net.randomOnline(4, null);
+    SimNode downloader = four.get(0);
+    SimNode seed = four.get(1);
+    SimNode otherSeed = four.get(2);
+    SimNode seeker = four.get(3);
+    NodeId ih = NodeId.random(new Random(46));
+    net.announce(downloader, ih, 6000, false, false, null);
+    net.announce(seed, ih, 6001, false, true, null);
+    assertEquals(Set.of(downloader.address().withPort(6000), seed.address().withPort(6001)),
+        net.getPeers(seeker, ih).peers(), "a plain get_peers finds both");
+
+    int[] getPeers = {0};
+    int[] withNoseed = {0};
+    net.tap((source, to, datagram) -> {
+      if (source.equals(otherSeed.address())) {
+        try {
+          if (dev.jdht.krpc.codec.KrpcCodec.decode(datagram) instanceof dev.jdht.krpc.message.Query.GetPeers gp) {
+            getPeers[0]++;
+            withNoseed[0] += gp.noseed() ? 1 : 0;
+          }
+        } catch (dev.jdht.krpc.codec.DecodeException e) {
+          throw new AssertionError(e);
+        }
+      }
+    });
+    Set<PeerAddress> found = new HashSet<>();
+    AnnounceResult a = net.announce(otherSeed, ih, 6002, false, true, found::add);
+    net.tap(null);
+    assertEquals(8, a.acked().size());
+    assertTrue(getPeers[0] > 0);
+    assertEquals(getPeers[0], withNoseed[0], "every get_peers of a seed's announce carries noseed=1");
+    assertEquals(Set.of(downloader.address().withPort(6000)), found, "the seed is not handed to another seed");
+  }
+
+  @Test
   void aThousandSpoofedQueriersAreNeverAdvertisedAndLookupsAreUnaffected() {
     // issue 16: one query from a spoofed address must not make any node hand that address out
     SimulatedNetwork net = new SimulatedNetwork(exhaustive(16).build());

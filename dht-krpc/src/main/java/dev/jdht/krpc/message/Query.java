@@ -72,6 +72,11 @@ public sealed interface Query extends KrpcMessage
     public boolean scrape() {
       return flag(meta, "scrape");
     }
+
+    /** BEP 33 {@code noseed=1}: the querier (a seed itself) wants no seeds among the values. */
+    public boolean noseed() {
+      return flag(meta, "noseed");
+    }
   }
 
   /** True when the integer argument {@code key} of "a" is present and not 0 (BEP 33 flags). */
