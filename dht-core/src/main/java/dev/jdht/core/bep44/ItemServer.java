@@ -1,6 +1,7 @@
 package dev.jdht.core.bep44;
 
 import dev.jdht.core.rpc.TokenIssuer;
+import dev.jdht.core.server.RateLimiter;
 import dev.jdht.krpc.message.ErrorMessage;
 import dev.jdht.krpc.message.Query;
 import dev.jdht.krpc.message.Response;
@@ -85,7 +86,7 @@ public final class ItemServer {
       return new Rejection(ErrorMessage.PROTOCOL, "bad token");
     }
     if (!p.isMutable()) {
-      store.put(Item.immutable(p.value()), now);
+      store.put(Item.immutable(p.value()), RateLimiter.key(from), now);
       puts++;
       return null;
     }
@@ -106,7 +107,7 @@ public final class ItemServer {
         return new Rejection(SEQ_TOO_LOW, "Sequence number less than current");
       }
     }
-    store.put(item, now);
+    store.put(item, RateLimiter.key(from), now);
     puts++;
     return null;
   }

@@ -180,8 +180,11 @@ public final class RateLimiter {
     return perIp.size();
   }
 
-  /** The key a source is counted under: its IP (port 0), or its /64 for IPv6. */
-  static PeerAddress key(PeerAddress source) {
+  /**
+   * The key a source is counted under: its IP (port 0), or its /64 for IPv6. The DoS blocker and
+   * the BEP 44 store's per-source cap count by the same key.
+   */
+  public static PeerAddress key(PeerAddress source) {
     if (!source.isIpv6()) {
       return source.port() == 0 ? source : source.withPort(0);
     }

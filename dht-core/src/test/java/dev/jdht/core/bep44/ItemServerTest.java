@@ -276,4 +276,30 @@ class ItemServerTest {
     assertEquals(2, store.size());
     assertTrue(store.bytes() <= 2500);
   }
+
+  @Test
+  void oneAddressHoldsAtMostItsShareOfTheStore() {
+    NodeConfig cfg = NodeConfig.builder()
+        .routing(RoutingConfig.defaults().withAllowLoopbackAndPrivate(true))
+        .items(new ItemConfig(10, 1 << 20, TimeUnit.HOURS.toNanos(2)).withMaxItemsPerSource(2))
+        .build();
+    node = new DhtNode(NodeId.random(random), cfg, (to, d, off, len) -> sent.add(Arrays.copyOfRange(d, off, off + len)),
+        timers, clock, random);
+    node.start(List.of(), List.of());
+    PeerAddress bob = PeerAddress.parse("10.0.0.2:5000");
+    Item bobs = Item.immutable(str("bob's"));
+    byte[] bobToken = get(bob, NodeId.random(random), null).token();
+    assertInstanceOf(Response.class,
+        send(bob, new Query.Put(t(), aliceId, bobToken, bobs.value(), null, null, null, null, null, QueryMeta.NONE)));
+    List<Item> alices = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Item it = Item.immutable(str("alice " + i));
+      alices.add(it);
+      assertInstanceOf(Response.class, put(it, null, token()), "a put over the cap is still accepted");
+    }
+    assertEquals(3, stored(), "alice's last two and bob's");
+    assertArrayEquals(bobs.value(), get(alice, bobs.target(), null).value());
+    assertNull(get(bob, alices.get(2).target(), null).value(), "alice's older items made room for her newer");
+    assertArrayEquals(alices.get(4).value(), get(bob, alices.get(4).target(), null).value());
+  }
 }
