@@ -82,6 +82,8 @@ public final class DhtMetrics implements MultiCollector {
     out.add(gauge("dht_peer_store_peers", "peers stored for other nodes' announces", s.storedPeers()));
     out.add(gauge("dht_peer_store_infohashes", "infohashes with stored peers", s.storedInfoHashes()));
     out.add(gauge("dht_item_store_items", "BEP 44 items stored for others", s.storedItems()));
+    out.add(counter("dht_item_store_source_cap_evictions",
+        "BEP 44 items evicted because the source that put them was at its per-source cap", s.itemSourceCapEvictions()));
     out.add(gauge("dht_routing_id_mismatch_nodes", "BEP 42: routing table nodes whose id does not match their address",
         s.idMismatchNodes()));
     out.add(counter("dht_node_id_regenerations", "BEP 42: times our id was regenerated from our voted external IP",

@@ -63,6 +63,7 @@ class DhtMetricsTest {
     assertEquals(3, p.sum("dht_peer_store_infohashes"));
     assertEquals(2, p.sum("dht_transactions_in_flight"));
     assertEquals(1, p.sum("dht_lookups_running"));
+    assertEquals(0, p.sum("dht_item_store_source_cap_evictions_total"), "the fixture's stats have no evictions");
     // histograms: cumulative buckets, count and sum in seconds
     assertEquals(40, p.value("dht_node_rtt_seconds_bucket", Map.of("le", "0.01")));
     assertEquals(55, p.value("dht_node_rtt_seconds_bucket", Map.of("le", "0.1")));

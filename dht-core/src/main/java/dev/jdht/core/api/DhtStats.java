@@ -39,6 +39,8 @@ import java.util.Map;
  * @param droppedBlocked datagrams dropped because their source was blocked by the DoS blocker
  * @param sourcesBlocked times a source was blocked by the DoS blocker
  * @param prefixCapRefused routing table newcomers refused by the per-IP / per-prefix cap
+ * @param itemSourceCapEvictions BEP 44 items evicted because their source was at its per-source
+ *     cap ({@code ItemConfig.maxItemsPerSource})
  */
 public record DhtStats(
     long datagramsIn,
@@ -71,7 +73,8 @@ public record DhtStats(
     long droppedSpoofed,
     long droppedBlocked,
     long sourcesBlocked,
-    long prefixCapRefused) {
+    long prefixCapRefused,
+    long itemSourceCapEvictions) {
 
   public DhtStats {
     queriesAnswered = Map.copyOf(queriesAnswered);
@@ -106,7 +109,7 @@ public record DhtStats(
     this(datagramsIn, bytesIn, datagramsOut, bytesOut, sendFailures, queriesIn, queriesOut, responsesIn, errorsIn,
         errorsOut, timeouts, droppedMalformed, droppedUnknownTransaction, droppedRateLimited, handlerFailures,
         routingTableSize, goodNodes, inFlight, activeLookups, storedPeers, storedInfoHashes, queriesAnswered, 0, 0,
-        0, 0, 0, 0, 0, 0, 0);
+        0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /**
@@ -145,7 +148,8 @@ public record DhtStats(
         droppedSpoofed + o.droppedSpoofed,
         droppedBlocked + o.droppedBlocked,
         sourcesBlocked + o.sourcesBlocked,
-        prefixCapRefused + o.prefixCapRefused);
+        prefixCapRefused + o.prefixCapRefused,
+        itemSourceCapEvictions + o.itemSourceCapEvictions);
   }
 
   private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

@@ -679,7 +679,8 @@ public final class DhtNode {
         counters.droppedSpoofed,
         counters.droppedBlocked,
         dosBlocker == null ? 0 : dosBlocker.blocks(),
-        routing.prefixCap().refused());
+        routing.prefixCap().refused(),
+        items.store().sourceCapEvictions());
   }
 
   /** How many entries each growing structure holds now (for leak checks; node thread only). */

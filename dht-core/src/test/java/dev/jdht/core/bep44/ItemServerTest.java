@@ -298,6 +298,7 @@ class ItemServerTest {
       assertInstanceOf(Response.class, put(it, null, token()), "a put over the cap is still accepted");
     }
     assertEquals(3, stored(), "alice's last two and bob's");
+    assertEquals(3, node.stats().itemSourceCapEvictions(), "alice's first three made room for her next");
     assertArrayEquals(bobs.value(), get(alice, bobs.target(), null).value());
     assertNull(get(bob, alices.get(2).target(), null).value(), "alice's older items made room for her newer");
     assertArrayEquals(alices.get(4).value(), get(bob, alices.get(4).target(), null).value());
