@@ -83,7 +83,8 @@ public final class Dht implements AutoCloseable {
     NodeConfig config = b.buildConfig();
     this.node4 = e4 == null ? null : new DhtNode(id, config, e4, loop.timers(), loop.clock(), random, false, null, dual);
     this.node6 = e6 == null ? null
-        : new DhtNode(id, config, e6, loop.timers(), loop.clock(), random, true, node4 == null ? null : node4.peerStore(), dual);
+        : new DhtNode(id, config, e6, loop.timers(), loop.clock(), random, true,
+            node4 == null ? null : node4.peerStore(), node4 == null ? null : node4.itemStore(), dual);
     if (dual) {
       node4.pairWith(node6);
     }

@@ -114,7 +114,8 @@ public record DhtStats(
 
   /**
    * The sum of two nodes' counters (the IPv4 and the IPv6 node of one dual-stack DHT). The peer
-   * store is shared by both, so its sizes are taken from {@code this}, not added.
+   * store and the item store are shared by both, so their sizes (and the item store's evictions)
+   * are taken from {@code this}, not added.
    */
   public DhtStats plus(DhtStats o) {
     return new DhtStats(
@@ -144,12 +145,12 @@ public record DhtStats(
         droppedIdChanged + o.droppedIdChanged,
         idMismatchNodes + o.idMismatchNodes,
         idRegenerations + o.idRegenerations,
-        storedItems + o.storedItems,
+        storedItems,
         droppedSpoofed + o.droppedSpoofed,
         droppedBlocked + o.droppedBlocked,
         sourcesBlocked + o.sourcesBlocked,
         prefixCapRefused + o.prefixCapRefused,
-        itemSourceCapEvictions + o.itemSourceCapEvictions);
+        itemSourceCapEvictions);
   }
 
   private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

@@ -5,6 +5,7 @@ import dev.jdht.core.api.DhtStats;
 import dev.jdht.core.io.Transport;
 import dev.jdht.core.bep44.Item;
 import dev.jdht.core.bep44.ItemServer;
+import dev.jdht.core.bep44.ItemStore;
 import dev.jdht.core.lookup.LookupKind;
 import dev.jdht.core.lookup.RttEstimator;
 import dev.jdht.core.routing.NodeEntry;
@@ -130,6 +131,27 @@ public final class DhtNode {
       boolean ipv6,
       PeerStore sharedPeers,
       boolean dualStack) {
+    this(id, config, transport, timers, clock, random, ipv6, sharedPeers, null, dualStack);
+  }
+
+  /**
+   * A node serving one address family (BEP 32) whose stores may be shared with the node of the
+   * other family, so that a peer announced or an item put over one family is found over the other.
+   *
+   * @param sharedPeers the peer store to share (null: a new one)
+   * @param sharedItems the BEP 44 item store to share (null: a new one)
+   */
+  public DhtNode(
+      NodeId id,
+      NodeConfig config,
+      Transport transport,
+      TimerQueue timers,
+      Clock clock,
+      Random random,
+      boolean ipv6,
+      PeerStore sharedPeers,
+      ItemStore sharedItems,
+      boolean dualStack) {
     this.id = id;
     this.ipv6 = ipv6;
     this.config = config;
@@ -158,7 +180,7 @@ public final class DhtNode {
     this.rpc =
         new Rpc(transport, timers, clock, config.lookup(), rtt, counters,
             new TransactionTable<>(config.maxInFlight(), random));
-    this.items = new ItemServer(config.items().newStore(), tokens);
+    this.items = new ItemServer(sharedItems != null ? sharedItems : config.items().newStore(), tokens);
     this.server = new QueryHandler(id, config.version(), config.maxReplyBytes(), routing, tokens, peers, random, items);
     this.lookups = new Lookups(id, config, meta, rpc, routing, rtt, timers, clock, telemetry, ipv6, this::learnedOtherFamily);
     this.bootstrap = new Bootstrap(id, config, meta, rpc, lookups, routing, timers, clock, random);
@@ -216,6 +238,11 @@ public final class DhtNode {
   /** The BEP 44 server side and its item store (read them only on the node's thread). */
   public ItemServer itemServer() {
     return items;
+  }
+
+  /** The BEP 44 item store (shared with the other family's node when created so). */
+  public ItemStore itemStore() {
+    return items.store();
   }
 
   /** The peer store (read it only on the node's thread). */

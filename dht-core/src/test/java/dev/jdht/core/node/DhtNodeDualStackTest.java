@@ -1,5 +1,6 @@
 package dev.jdht.core.node;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -51,7 +52,7 @@ class DhtNodeDualStackTest {
     NodeConfig cfg = NodeConfig.builder()
         .routing(RoutingConfig.defaults().withAllowLoopbackAndPrivate(true)).readOnly(readOnly).build();
     return new DhtNode(self, cfg, (to, d, off, len) -> sent.add(new Sent(to, Arrays.copyOfRange(d, off, off + len))),
-        timers, clock, random, ipv6, share == null ? null : share.peerStore(), true);
+        timers, clock, random, ipv6, share == null ? null : share.peerStore(), share == null ? null : share.itemStore(), true);
   }
 
   @BeforeEach
@@ -123,6 +124,20 @@ class DhtNodeDualStackTest {
     assertTrue(r.values().contains(PeerAddress.parse("[2001:db8:9::1]:6881")));
     String raw = new String(sent.get(0).data(), StandardCharsets.ISO_8859_1);
     assertTrue(raw.contains("18:"), "an IPv6 peer is 18 bytes: " + raw);
+  }
+
+  @Test
+  void anItemPutOverIpv4IsGotOverIpv6() {
+    byte[] value = "12:shared store".getBytes(StandardCharsets.UTF_8);
+    dev.jdht.core.bep44.Item item = dev.jdht.core.bep44.Item.immutable(value);
+    Response forToken = assertInstanceOf(Response.class,
+        roundTrip(node4, alice4, new Query.Get(TransactionId.ofLong(5, 2), aliceId, item.target(), null, QueryMeta.NONE)));
+    assertInstanceOf(Response.class, roundTrip(node4, alice4, new Query.Put(TransactionId.ofLong(6, 2), aliceId,
+        forToken.token(), value, null, null, null, null, null, QueryMeta.NONE)));
+    Response got = assertInstanceOf(Response.class,
+        roundTrip(node6, alice6, new Query.Get(TransactionId.ofLong(7, 2), aliceId, item.target(), null, QueryMeta.NONE)));
+    assertArrayEquals(value, got.value(), "one item store behind both families");
+    assertEquals(1, node4.stats().plus(node6.stats()).storedItems(), "counted once, not once per family");
   }
 
   @Test
