@@ -328,13 +328,14 @@ public final class RoutingTable {
   }
 
   /**
-   * True if a live entry at {@code address} has answered one of our queries and is not BAD: a
-   * known good contact (the server gives its queries a reserved budget, so a flood from unknown
-   * sources cannot starve the nodes the DHT is made of).
+   * True if an entry at {@code address}, live or in a replacement cache, has answered one of our
+   * queries and is not BAD: a known good contact (the server gives its queries a reserved budget,
+   * so a flood from unknown sources cannot starve the nodes the DHT is made of). A node that
+   * answered but found its bucket full still counts: it is as real as the live ones.
    */
   public boolean isVerifiedAt(PeerAddress address) {
     NodeEntry e = byAddress.get(address);
-    return e != null && e.live && e.hasResponded() && !e.isBad();
+    return e != null && e.hasResponded() && !e.isBad();
   }
 
   /**

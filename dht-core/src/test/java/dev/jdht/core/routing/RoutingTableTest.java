@@ -72,6 +72,27 @@ class RoutingTableTest {
     return nodes;
   }
 
+  @Test
+  void verifiedMeansAnsweredAndNotBadWhetherLiveOrInAReplacementCache() {
+    List<NodeInfo> full = fillFarBucket(T0);
+    assertTrue(table.isVerifiedAt(full.get(0).address()), "a live node that answered");
+    NodeInfo spare = nodeAt(0);
+    table.onResponse(spare, T0, 10); // answered, but bucket 0 is full of good nodes
+    assertFalse(table.contains(spare.id()), "it waits in the replacement cache");
+    assertTrue(table.isVerifiedAt(spare.address()), "and is verified all the same");
+    NodeInfo offered = nodeAt(0);
+    table.offer(offered, T0);
+    assertFalse(table.isVerifiedAt(offered.address()), "an offered contact never answered");
+    NodeInfo querier = nodeAt(5);
+    table.onQuery(querier, T0);
+    assertFalse(table.isVerifiedAt(querier.address()), "nor did a querier");
+    for (int i = 0; i < config.maxFailures(); i++) {
+      table.onFailure(full.get(1), T0 + SEC);
+    }
+    assertFalse(table.isVerifiedAt(full.get(1).address()), "a bad node is not verified");
+    assertFalse(table.isVerifiedAt(freshAddress()));
+  }
+
   // ------------------------------------------------------------------ liveness
 
   @Test
