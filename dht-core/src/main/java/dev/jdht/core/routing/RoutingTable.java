@@ -6,7 +6,6 @@ import dev.jdht.krpc.wire.NodeId;
 import dev.jdht.krpc.wire.NodeInfo;
 import dev.jdht.krpc.wire.PeerAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,13 +79,12 @@ public final class RoutingTable {
   private NodeId self;
   private SecureIdPolicy idPolicy = SecureIdPolicy.OFF;
   private final RoutingConfig config;
-  private final Random random;
   private final List<Bucket> buckets = new ArrayList<>();
   private final Map<NodeId, NodeEntry> byId = new HashMap<>();
   private final Map<PeerAddress, NodeEntry> byAddress = new HashMap<>();
   private final List<Bucket> dirty = new ArrayList<>();
-  private final List<NodeEntry> scratchGood = new ArrayList<>();
-  private final List<NodeEntry> scratchQuestionable = new ArrayList<>();
+  private final ClosestNodes closestNodes;
+  private final MaintenancePlanner planner;
   private PrefixCap prefixCap;
   private int liveCount;
   private boolean started;
@@ -105,8 +103,9 @@ public final class RoutingTable {
     }
     this.self = self;
     this.config = config;
-    this.random = random;
     this.prefixCap = PrefixCap.defaults(config.allowLoopbackAndPrivate());
+    this.closestNodes = new ClosestNodes(this, buckets);
+    this.planner = new MaintenancePlanner(this, buckets, random);
     buckets.add(new Bucket(0));
   }
 
@@ -370,7 +369,7 @@ public final class RoutingTable {
    * States are judged at the latest {@code now} the table has seen.
    */
   public List<NodeInfo> closest(NodeId target, int n) {
-    return closest(target, n, false);
+    return closestNodes.closest(target, n, false, latest);
   }
 
   /**
@@ -381,101 +380,7 @@ public final class RoutingTable {
    * any address to everyone who asks.
    */
   public List<NodeInfo> closestVerified(NodeId target, int n) {
-    return closest(target, n, true);
-  }
-
-  private List<NodeInfo> closest(NodeId target, int n, boolean verifiedOnly) {
-    List<NodeInfo> out = new ArrayList<>(Math.max(0, Math.min(n, liveCount)));
-    if (n <= 0 || liveCount == 0) {
-      return out;
-    }
-    long now = latest;
-    // scratch lists reused by every call (the table is owned by one thread): a server calls this
-    // for every find_node and get_peers, and growing two fresh lists over the table was a third
-    // of its allocation per reply (ServerPath benchmark)
-    List<NodeEntry> good = scratchGood;
-    List<NodeEntry> questionable = scratchQuestionable;
-    good.clear();
-    questionable.clear();
-    try {
-      return closestInto(out, target, n, now, verifiedOnly, good, questionable);
-    } finally {
-      good.clear(); // keep no references to entries that may leave the table
-      questionable.clear();
-    }
-  }
-
-  private List<NodeInfo> closestInto(List<NodeInfo> out, NodeId target, int n, long now, boolean verifiedOnly,
-      List<NodeEntry> good, List<NodeEntry> questionable) {
-    int last = buckets.size() - 1;
-    int c = Math.min(self.commonPrefixLength(target), last);
-    // Group order by distance: bucket c; then buckets c+1..last (all differ from target first at
-    // bit c); then c-1, c-2, ..., 0 (each strictly farther than the previous group).
-    collect(buckets.get(c), now, verifiedOnly, good, questionable);
-    if (c < last) {
-      for (int i = c + 1; i <= last; i++) {
-        collect(buckets.get(i), now, verifiedOnly, good, questionable);
-      }
-    }
-    for (int i = c - 1; i >= 0 && good.size() < n; i--) {
-      collect(buckets.get(i), now, verifiedOnly, good, questionable);
-    }
-    List<NodeEntry> picked = nearest(good, target, n);
-    if (picked.size() < n) {
-      picked.addAll(nearest(questionable, target, n - picked.size()));
-      picked.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-    }
-    for (NodeEntry e : picked) {
-      out.add(e.node());
-    }
-    return out;
-  }
-
-  /** The {@code n} entries of {@code from} nearest to {@code target}, nearest first. */
-  private static List<NodeEntry> nearest(List<NodeEntry> from, NodeId target, int n) {
-    if (from.size() <= n || n > 32) {
-      from.sort((a, b) -> target.compareDistance(a.id(), b.id()));
-      return new ArrayList<>(from.subList(0, Math.min(n, from.size())));
-    }
-    // bounded insertion: O(size) for the usual small n, no full sort
-    NodeEntry[] best = new NodeEntry[n];
-    int count = 0;
-    for (NodeEntry e : from) {
-      if (count == n && target.compareDistance(e.id(), best[n - 1].id()) >= 0) {
-        continue;
-      }
-      int i = count < n ? count++ : n - 1;
-      while (i > 0 && target.compareDistance(e.id(), best[i - 1].id()) < 0) {
-        best[i] = best[i - 1];
-        i--;
-      }
-      best[i] = e;
-    }
-    List<NodeEntry> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      out.add(best[i]);
-    }
-    return out;
-  }
-
-  /**
-   * Sorts live entries by tier (only those that have answered us when {@code verifiedOnly}); under
-   * BEP 42 PREFER/ENFORCE a mismatching GOOD node ranks as QUESTIONABLE.
-   */
-  private void collect(
-      Bucket b, long now, boolean verifiedOnly, List<NodeEntry> good, List<NodeEntry> questionable) {
-    boolean demote = idPolicy != SecureIdPolicy.OFF;
-    for (NodeEntry e : b.live) {
-      if (verifiedOnly && !e.hasResponded()) {
-        continue;
-      }
-      NodeState s = e.state(now);
-      if (s == NodeState.GOOD && !(demote && e.idMismatch())) {
-        good.add(e);
-      } else if (s != NodeState.BAD) {
-        questionable.add(e);
-      }
-    }
+    return closestNodes.closest(target, n, true, latest);
   }
 
   /** Periodic work to do now: nodes to ping and buckets to refresh. Never blocks. */
@@ -507,6 +412,7 @@ public final class RoutingTable {
    */
   public Maintenance maintenance(long now, int maxPings) {
     touch(now);
+    // the safety net changes the table, so it stays here; the planner only picks pings and refreshes
     for (Bucket b : buckets) {
       NodeEntry bad;
       while (!b.replacements.isEmpty() && (bad = b.worstBad()) != null) {
@@ -516,36 +422,7 @@ public final class RoutingTable {
         addLive(b, repl, now);
       }
     }
-    List<NodeEntry> due = new ArrayList<>();
-    for (Bucket b : buckets) {
-      for (NodeEntry e : b.live) {
-        if (e.state(now) == NodeState.QUESTIONABLE && e.pingDue(now, config.pingIntervalNanos())) {
-          due.add(e);
-        }
-      }
-    }
-    due.sort(
-        Comparator.comparing((NodeEntry e) -> !e.evictionCandidate())
-            .thenComparing((a, b) -> Long.compare(a.lastSeen() - now, b.lastSeen() - now)));
-    List<NodeInfo> toPing = new ArrayList<>(Math.min(due.size(), Math.max(0, maxPings)));
-    for (NodeEntry e : due) {
-      if (toPing.size() >= maxPings) {
-        break;
-      }
-      e.markPingRequested(now);
-      toPing.add(e.node());
-    }
-    List<NodeId> targets = new ArrayList<>();
-    int last = buckets.size() - 1;
-    for (int i = 0; i <= last; i++) {
-      Bucket b = buckets.get(i);
-      if (b.refreshDue(now, config.refreshIntervalNanos())) {
-        b.refreshRequested = true;
-        b.lastRefreshRequest = now;
-        targets.add(randomIdInBucket(i));
-      }
-    }
-    return new Maintenance(toPing, targets);
+    return planner.plan(now, maxPings);
   }
 
   /**
@@ -554,14 +431,7 @@ public final class RoutingTable {
    * @throws IndexOutOfBoundsException if there is no such bucket
    */
   public NodeId randomIdInBucket(int index) {
-    int last = buckets.size() - 1;
-    if (index < 0 || index > last) {
-      throw new IndexOutOfBoundsException(index);
-    }
-    if (index == last) {
-      return self.withRandomSuffix(index, random);
-    }
-    return self.flipBit(index).withRandomSuffix(index + 1, random);
+    return planner.randomIdInBucket(index);
   }
 
   /** The index of the bucket whose range contains {@code id}. */
