@@ -60,10 +60,8 @@ final class ClosestNodes {
     // Group order by distance: bucket c; then buckets c+1..last (all differ from target first at
     // bit c); then c-1, c-2, ..., 0 (each strictly farther than the previous group).
     collect(buckets.get(c), now, verifiedOnly, good, questionable);
-    if (c < last) {
-      for (int i = c + 1; i <= last; i++) {
-        collect(buckets.get(i), now, verifiedOnly, good, questionable);
-      }
+    for (int i = c + 1; i <= last; i++) {
+      collect(buckets.get(i), now, verifiedOnly, good, questionable);
     }
     for (int i = c - 1; i >= 0 && good.size() < n; i--) {
       collect(buckets.get(i), now, verifiedOnly, good, questionable);
