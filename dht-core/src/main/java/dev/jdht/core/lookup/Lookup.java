@@ -170,9 +170,10 @@ public final class Lookup {
 
   /**
    * Lets the first round prefer fast seeds: {@code rtt} gives a seed's measured round trip in
-   * nanoseconds (-1 when unknown), e.g. from the routing table. {@link #start} then queries the
-   * alpha fastest of the K closest seeds, fastest first (seeds with no measurement after those
-   * with one, by distance), instead of the alpha closest; every later query goes by distance, and
+   * nanoseconds (-1 when unknown), e.g. from the routing table. {@link #start} then queries, of
+   * the K closest seeds, first the fast tier (an RTT within 4x of the
+   * fastest one's) by distance, then the others by RTT (seeds with no measurement last, by
+   * distance), alpha in all, instead of the alpha closest; every later query goes by distance, and
    * the seeds passed over stay among the K closest, so they are still queried before the lookup
    * is done. The first peer then comes from the fastest close nodes; which nodes the lookup must
    * hear from to finish is unchanged. Call before {@link #start}.
@@ -548,7 +549,10 @@ public final class Lookup {
     return false;
   }
 
-  /** The first queries when seed RTTs are known: the alpha fastest of the K closest seeds. */
+  /** Seeds whose RTT is within this factor of the fastest seed's form the first round's fast tier. */
+  static final long FAST_TIER_FACTOR = 4;
+
+  /** The first queries when seed RTTs are known: the fast tier of the K closest seeds, then the rest by RTT. */
   private List<NodeInfo> firstRound(long now) {
     if (isComplete()) {
       finish(now);
@@ -564,10 +568,20 @@ public final class Lookup {
         window.add(c); // all Pending: nothing was sent yet
       }
     }
-    // a stable sort: equal (or unknown, last) RTTs keep their distance order
+    // the fast tier: seeds within FAST_TIER_FACTOR of the fastest, kept in distance order (the
+    // closest are likeliest to hold what we look for); then the others by RTT, unknown ones last.
+    // A stable sort, so ties keep their distance order.
+    long fastest = Long.MAX_VALUE;
+    for (Candidate c : window) {
+      long r = seedRtt.applyAsLong(c.node.address());
+      if (r >= 0 && r < fastest) {
+        fastest = r;
+      }
+    }
+    long tier = fastest == Long.MAX_VALUE ? -1 : fastest * FAST_TIER_FACTOR;
     window.sort(java.util.Comparator.comparingLong(c -> {
       long r = seedRtt.applyAsLong(c.node.address());
-      return r < 0 ? Long.MAX_VALUE : r;
+      return r < 0 ? Long.MAX_VALUE : r <= tier ? 0 : r;
     }));
     int n = Math.min(window.size(), Math.min(config.alpha(), config.maxQueries()));
     List<NodeInfo> out = new ArrayList<>(n);

@@ -16,9 +16,9 @@ package dev.jdht.core.lookup;
  *     default (false) presumes such a node silent 1.25 soft timeouts after sending: the next
  *     closest candidate takes its place,
  *     and a late answer is still used if it arrives before the lookup is done
- * @param fastFirstRound the first round queries the alpha seeds with the lowest measured RTT among
- *     the K closest instead of the alpha closest ({@link Lookup#setSeedRtt}; default true, false
- *     for comparison in benchmarks)
+ * @param fastFirstRound the first round queries, among the K closest seeds, those whose measured
+ *     RTT is within 4x of the fastest's (by distance), then the others by RTT, instead of the
+ *     alpha closest ({@link Lookup#setSeedRtt}; default true, false for comparison in benchmarks)
  */
 public record LookupConfig(
     int alpha,

@@ -91,17 +91,20 @@ class LookupTest {
   }
 
   @Test
-  void theFirstRoundTakesTheFastestOfTheKClosestSeedsFastestFirst() {
+  void theFirstRoundTakesTheFastTierOfTheKClosestByDistanceThenTheOthersByRtt() {
     Lookup l = findNode();
-    // seeds 100..119; 100..107 are the 8 closest. Measured RTTs: 105 10 ms, 107 3 ms, 102 40 ms,
-    // 115 1 ms (fast but not among the 8 closest); the others unknown
+    // seeds 100..119; 100..107 are the 8 closest. Measured RTTs: 107 3 ms (the fastest), 105 10 ms
+    // (within 4x of it: the fast tier), 102 40 ms, 104 20 ms, 115 1 ms (fast but not among the 8
+    // closest); the others unknown
     java.util.Map<PeerAddress, Long> rtts = new java.util.HashMap<>();
     rtts.put(node(105).address(), 10 * MS);
     rtts.put(node(107).address(), 3 * MS);
     rtts.put(node(102).address(), 40 * MS);
+    rtts.put(node(104).address(), 20 * MS);
     rtts.put(node(115).address(), 1 * MS);
     l.setSeedRtt(a -> rtts.getOrDefault(a, -1L));
-    assertEquals(nodes(107, 105, 102), l.start(range(100, 120), 0));
+    // the tier by distance (105 before 107), then by RTT (104 before 102)
+    assertEquals(nodes(105, 107, 104), l.start(range(100, 120), 0));
     // later queries go by distance again: the closest pending seeds first
     assertEquals(nodes(100), l.onResponse(node(107), nodesResponse(node(107), List.of()), 5 * MS));
     assertEquals(nodes(101), l.onResponse(node(105), nodesResponse(node(105), List.of()), 10 * MS));
