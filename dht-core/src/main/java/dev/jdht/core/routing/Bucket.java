@@ -44,16 +44,9 @@ final class Bucket {
   }
 
   /**
-   * The replacement to promote: the newest one that has answered us, else the newest one. Null if
-   * the cache is empty.
-   */
-  NodeEntry bestReplacement() {
-    return bestReplacement(false);
-  }
-
-  /**
-   * As {@link #bestReplacement()}; with {@code preferMatching} (BEP 42) a replacement whose id
-   * matches its address goes before any that does not, the rule above deciding among each.
+   * The replacement to promote: the newest one that has answered us, else the newest one; with
+   * {@code preferMatching} (BEP 42) a replacement whose id matches its address goes before any that
+   * does not, the same rule deciding among each. Null if the cache is empty.
    */
   NodeEntry bestReplacement(boolean preferMatching) {
     NodeEntry best = null;

@@ -301,11 +301,16 @@ public final class RoutingTable {
     Bucket b = bucketOf(e.id());
     NodeEntry repl = b.bestReplacement(idPolicy != SecureIdPolicy.OFF);
     if (repl != null) {
-      unindex(e);
-      unindex(repl);
-      addLive(b, repl, now);
+      promote(b, e, repl, now);
       LOG.debug("evicted bad {} for {}", e.node(), repl.node());
     }
+  }
+
+  /** Replaces the live entry {@code bad} of {@code b} with its replacement {@code repl}. */
+  private void promote(Bucket b, NodeEntry bad, NodeEntry repl, long now) {
+    unindex(bad);
+    unindex(repl);
+    addLive(b, repl, now);
   }
 
   /**
@@ -416,10 +421,7 @@ public final class RoutingTable {
     for (Bucket b : buckets) {
       NodeEntry bad;
       while (!b.replacements.isEmpty() && (bad = b.worstBad()) != null) {
-        NodeEntry repl = b.bestReplacement(idPolicy != SecureIdPolicy.OFF);
-        unindex(bad);
-        unindex(repl);
-        addLive(b, repl, now);
+        promote(b, bad, b.bestReplacement(idPolicy != SecureIdPolicy.OFF), now);
       }
     }
     return planner.plan(now, maxPings);
