@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * (127.{@code second}.x.y, as {@link LoopbackLoad} does with one socket per source) with an
  * {@code IP_PKTINFO} control message. Java NIO has no batched system calls, so the Java generator
  * spends about as much CPU per query as the node spends per reply; this one spends a small
- * fraction of it and leaves the node a core of its own on a 2-core machine. Linux only.
+ * fraction of it and leaves the node a core of its own on a 2-core machine. {@code --generator
+ * native-spin} runs it in one thread that never sleeps (see {@link #open}). Linux only.
  */
 final class NativeLoad implements ServerLoadBench.Generator {
   private final Path dir;
