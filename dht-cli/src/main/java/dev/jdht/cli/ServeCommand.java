@@ -182,7 +182,7 @@ public final class ServeCommand implements Callable<Integer> {
           }
           synchronized (printLock) {
             if (!closing.get()) {
-              out.println(statsLine(s, previous, (now - previousAt) / 1e9));
+              out.println(statsLine(s, previous, (now - previousAt) / 1e9, session.dht().socketReceiveDrops()));
               out.flush();
             }
           }
@@ -235,8 +235,16 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code 12:00:30  nodes 120 (98 good)  in 1234 msgs (41/s)  out ...}. */
+  /** {@code 12:00:30  nodes 120 (98 good)  in 1234 msgs (41/s)  out ...}, kernel drops unknown. */
   static String statsLine(DhtStats s, DhtStats previous, double seconds) {
+    return statsLine(s, previous, seconds, -1);
+  }
+
+  /**
+   * As above, with {@code kernelDrops} (datagrams the kernel dropped for the node's sockets, -1:
+   * unknown) shown when there are any: a full socket buffer loses queries the node never sees.
+   */
+  static String statsLine(DhtStats s, DhtStats previous, double seconds, long kernelDrops) {
     StringBuilder sb = new StringBuilder();
     sb.append(LocalTime.now().format(CLOCK));
     sb.append("  nodes ").append(s.routingTableSize()).append(" (").append(s.goodNodes()).append(" good)");
@@ -261,6 +269,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (s.droppedBlocked() > 0) {
       sb.append(", ").append(s.droppedBlocked()).append(" blocked (").append(s.sourcesBlocked()).append(" sources)");
+    }
+    if (kernelDrops > 0) {
+      sb.append("  kernel drops ").append(kernelDrops).append(" (socket buffer full: see --socket-buffer)");
     }
     return sb.toString();
   }

@@ -140,4 +140,13 @@ class ServeAndDemoTest {
     assertEquals(8, j.get("report").get("distinct_peers").asInt());
     assertEquals(40, j.get("infohash").asText().length());
   }
+
+  @Test
+  void theStatsLineShowsKernelDropsOnlyWhenThereAreAny() {
+    dev.jdht.core.api.DhtStats s = new dev.jdht.core.api.DhtStats(10, 1000, 8, 900, 0, java.util.Map.of(),
+        java.util.Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 5, 4, 0, 0, 0, 0, java.util.Map.of());
+    assertTrue(ServeCommand.statsLine(s, null, 0, 12).contains("kernel drops 12 (socket buffer full: see --socket-buffer)"));
+    assertTrue(!ServeCommand.statsLine(s, null, 0, 0).contains("kernel drops"));
+    assertTrue(!ServeCommand.statsLine(s, null, 0, -1).contains("kernel drops"), "unknown: not shown");
+  }
 }

@@ -81,6 +81,10 @@ public final class DhtMetrics implements MultiCollector {
     out.add(gauge("dht_routing_replacement_nodes", "replacement cache entries, by family", replacements(d.buckets())));
     out.add(gauge("dht_peer_store_peers", "peers stored for other nodes' announces", s.storedPeers()));
     out.add(gauge("dht_peer_store_infohashes", "infohashes with stored peers", s.storedInfoHashes()));
+    if (d.socketReceiveDrops() >= 0) {
+      out.add(counter("dht_socket_receive_drops",
+          "datagrams the kernel dropped for the node's sockets because their receive buffer was full", d.socketReceiveDrops()));
+    }
     out.add(gauge("dht_item_store_items", "BEP 44 items stored for others", s.storedItems()));
     out.add(counter("dht_item_store_source_cap_evictions",
         "BEP 44 items evicted because the source that put them was at its per-source cap", s.itemSourceCapEvictions()));

@@ -64,6 +64,8 @@ class DhtMetricsTest {
     assertEquals(2, p.sum("dht_transactions_in_flight"));
     assertEquals(1, p.sum("dht_lookups_running"));
     assertEquals(0, p.sum("dht_item_store_source_cap_evictions_total"), "the fixture's stats have no evictions");
+    assertFalse(p.families.keySet().stream().anyMatch(n -> n.startsWith("dht_socket_receive_drops")),
+        "kernel drops unknown: no metric");
     // histograms: cumulative buckets, count and sum in seconds
     assertEquals(40, p.value("dht_node_rtt_seconds_bucket", Map.of("le", "0.01")));
     assertEquals(55, p.value("dht_node_rtt_seconds_bucket", Map.of("le", "0.1")));
@@ -92,6 +94,13 @@ class DhtMetricsTest {
     }
     assertEquals("histogram", p.families.get("dht_node_rtt_seconds").type());
     assertEquals("gauge", p.families.get("dht_routing_table_nodes").type());
+  }
+
+  @Test
+  void kernelDropsWhenTheSystemCountsThem() throws Exception {
+    state.set(Fixtures.state(Fixtures.snapshot(1).withSocketReceiveDrops(42), null));
+    PromText p = PromText.parse(Fixtures.text(registry));
+    assertEquals(42, p.sum("dht_socket_receive_drops_total"));
   }
 
   @Test

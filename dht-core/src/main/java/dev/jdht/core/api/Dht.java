@@ -1,6 +1,7 @@
 package dev.jdht.core.api;
 
 import dev.jdht.core.io.EventLoop;
+import dev.jdht.core.io.SocketDrops;
 import dev.jdht.core.lookup.LookupConfig;
 import dev.jdht.core.node.DhtNode;
 import dev.jdht.core.node.NodeConfig;
@@ -348,8 +349,19 @@ public final class Dht implements AutoCloseable {
       DhtStats all = nodes.stream().map(DhtNode::stats).reduce(DhtStats::plus).orElseThrow();
       return new DhtSnapshot(first.nodeId(), all, first.buckets(), first.nodeRtt(), first.lookupDone(),
           first.lookupFirstPeer(), first.lookupsRunning(), first.recentLookups());
-    }).whenComplete((s, e) -> threads.complete(f, e, s));
+    }).whenComplete((s, e) -> threads.complete(f, e,
+        s == null ? null : s.withSocketReceiveDrops(socketReceiveDrops()))); // the /proc read off the loop
     return f;
+  }
+
+  /**
+   * Datagrams the kernel dropped for this DHT's sockets because their receive buffer was full
+   * (see {@link Builder#socketBufferBytes}): the node never sees these, so its own stats cannot
+   * count them. From {@code /proc/net/udp} and {@code udp6} on Linux; -1 where the system does not
+   * keep the count. Reads files: call it off the callback-sensitive paths, not in a tight loop.
+   */
+  public long socketReceiveDrops() {
+    return SocketDrops.of(localAddresses());
   }
 
   /** The nodes in the routing table that are not bad, good ones first. */

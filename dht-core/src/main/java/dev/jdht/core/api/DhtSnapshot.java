@@ -16,6 +16,8 @@ import java.util.Map;
  * @param lookupFirstPeer get_peers time to first peer, by kind (lookups that found one)
  * @param lookupsRunning lookups in progress (at most {@link #MAX_LISTED}, oldest first)
  * @param recentLookups the last finished lookups, newest first (at most {@link #MAX_LISTED})
+ * @param socketReceiveDrops datagrams the kernel dropped for our sockets (receive buffer full;
+ *     {@link Dht#socketReceiveDrops()}), or -1 when unknown
  */
 public record DhtSnapshot(
     NodeId nodeId,
@@ -25,7 +27,8 @@ public record DhtSnapshot(
     Map<String, LatencyHistogram> lookupDone,
     Map<String, LatencyHistogram> lookupFirstPeer,
     List<LookupSummary> lookupsRunning,
-    List<LookupSummary> recentLookups) {
+    List<LookupSummary> recentLookups,
+    long socketReceiveDrops) {
 
   /** How many running and recent lookups a snapshot lists. */
   public static final int MAX_LISTED = 20;
@@ -36,5 +39,18 @@ public record DhtSnapshot(
     lookupFirstPeer = Map.copyOf(lookupFirstPeer);
     lookupsRunning = List.copyOf(lookupsRunning);
     recentLookups = List.copyOf(recentLookups);
+  }
+
+  /** A snapshot whose kernel drop count is unknown (-1). */
+  public DhtSnapshot(NodeId nodeId, DhtStats stats, List<BucketStats> buckets, LatencyHistogram nodeRtt,
+      Map<String, LatencyHistogram> lookupDone, Map<String, LatencyHistogram> lookupFirstPeer,
+      List<LookupSummary> lookupsRunning, List<LookupSummary> recentLookups) {
+    this(nodeId, stats, buckets, nodeRtt, lookupDone, lookupFirstPeer, lookupsRunning, recentLookups, -1);
+  }
+
+  /** A copy with this kernel drop count. */
+  public DhtSnapshot withSocketReceiveDrops(long drops) {
+    return new DhtSnapshot(nodeId, stats, buckets, nodeRtt, lookupDone, lookupFirstPeer, lookupsRunning,
+        recentLookups, drops);
   }
 }

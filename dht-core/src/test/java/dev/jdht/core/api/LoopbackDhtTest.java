@@ -350,6 +350,12 @@ class LoopbackDhtTest {
       int granted = small.receiveBufferBytes();
       assertEquals(64 * 1024, granted);
       assertTrue(standard.receiveBufferBytes() > granted, "the 1 MiB default is larger: " + standard.receiveBufferBytes());
+      if (java.nio.file.Files.isReadable(Path.of("/proc/net/udp"))) { // Linux keeps per-socket drop counts
+        assertEquals(0, small.socketReceiveDrops());
+        assertEquals(0, small.snapshot().get(5, TimeUnit.SECONDS).socketReceiveDrops());
+      } else {
+        assertEquals(-1, small.socketReceiveDrops());
+      }
     }
     assertThrows(IllegalArgumentException.class, () -> Dht.builder().socketBufferBytes(1024));
     assertThrows(IllegalArgumentException.class, () -> Dht.builder().socketBufferBytes((1 << 30) + 1));
