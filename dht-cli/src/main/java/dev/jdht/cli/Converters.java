@@ -154,7 +154,7 @@ public final class Converters {
     }
   }
 
-    /** A TCP or UDP port: 1..65535. */
+  /** A TCP or UDP port: 1..65535. */
   public static final class Port implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
