@@ -349,9 +349,10 @@ public final class Dht implements AutoCloseable {
       DhtStats all = nodes.stream().map(DhtNode::stats).reduce(DhtStats::plus).orElseThrow();
       return new DhtSnapshot(first.nodeId(), all, first.buckets(), first.nodeRtt(), first.lookupDone(),
           first.lookupFirstPeer(), first.lookupsRunning(), first.recentLookups());
-    }).whenComplete((s, e) -> threads.complete(f, e,
-        s == null ? null : s.withSocketReceiveDrops(socketReceiveDrops()))); // the /proc read off the loop
-    return f;
+    }).whenComplete((s, e) -> threads.complete(f, e, s));
+    // the kernel's drop count is a /proc read: done where f completes (the callback executor), not
+    // on the loop thread, which completes the future above
+    return f.thenApply(s -> s.withSocketReceiveDrops(socketReceiveDrops()));
   }
 
   /**
