@@ -82,7 +82,7 @@ public final class Dht implements AutoCloseable {
     EventLoop.Endpoint e6 = loop.endpoints().stream().filter(EventLoop.Endpoint::servesIpv6).findFirst().orElse(null);
     boolean dual = e4 != null && e6 != null;
     NodeConfig config = b.buildConfig();
-    this.node4 = e4 == null ? null : new DhtNode(id, config, e4, loop.timers(), loop.clock(), random, false, null, dual);
+    this.node4 = e4 == null ? null : new DhtNode(id, config, e4, loop.timers(), loop.clock(), random, false, null, null, dual);
     this.node6 = e6 == null ? null
         : new DhtNode(id, config, e6, loop.timers(), loop.clock(), random, true,
             node4 == null ? null : node4.peerStore(), node4 == null ? null : node4.itemStore(), dual);

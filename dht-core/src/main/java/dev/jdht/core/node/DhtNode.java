@@ -108,38 +108,21 @@ public final class DhtNode {
   /** A single-stack IPv4 node with its own peer store. */
   public DhtNode(
       NodeId id, NodeConfig config, Transport transport, TimerQueue timers, Clock clock, Random random) {
-    this(id, config, transport, timers, clock, random, false, null, false);
+    this(id, config, transport, timers, clock, random, false, null, null, false);
   }
 
   /**
-   * A node serving one address family (BEP 32).
+   * A node serving one address family (BEP 32). Its stores may be shared with the node of the
+   * other family, so that a peer announced or an item put over one family is found over the other.
    *
    * @param ipv6 the family this node serves: it talks to, and keeps in its routing table, only
    *     addresses of that family
    * @param sharedPeers the peer store to share with the node of the other family (null: a new one)
+   * @param sharedItems the BEP 44 item store to share with the node of the other family (null: a
+   *     new one)
    * @param dualStack true when a node of the other family runs beside this one: queries then carry
    *     {@code want=[n4,n6]} and the other family's nodes in replies go to that node (see {@link
    *     #pairWith})
-   */
-  public DhtNode(
-      NodeId id,
-      NodeConfig config,
-      Transport transport,
-      TimerQueue timers,
-      Clock clock,
-      Random random,
-      boolean ipv6,
-      PeerStore sharedPeers,
-      boolean dualStack) {
-    this(id, config, transport, timers, clock, random, ipv6, sharedPeers, null, dualStack);
-  }
-
-  /**
-   * A node serving one address family (BEP 32) whose stores may be shared with the node of the
-   * other family, so that a peer announced or an item put over one family is found over the other.
-   *
-   * @param sharedPeers the peer store to share (null: a new one)
-   * @param sharedItems the BEP 44 item store to share (null: a new one)
    */
   public DhtNode(
       NodeId id,

@@ -109,7 +109,7 @@ final class Lookups {
 
   /** A lookup from explicit seeds; when the bound is reached, the observer gets an error at once. */
   DhtNode.LookupHandle start(LookupKind kind, NodeId target, Collection<NodeInfo> seeds, LookupObserver observer) {
-    return start(kind, target, seeds, observer, null);
+    return start(kind, target, seeds, observer, null, meta);
   }
 
   /**
@@ -126,11 +126,6 @@ final class Lookups {
     };
     return start(LookupKind.GET_PEERS, infoHash, routing.closest(infoHash, 3 * K), observer, collector,
         meta.withArg("scrape", 1));
-  }
-
-  private DhtNode.LookupHandle start(
-      LookupKind kind, NodeId target, Collection<NodeInfo> seeds, LookupObserver observer, ScrapeCollector scrape) {
-    return start(kind, target, seeds, observer, scrape, meta);
   }
 
   /** {@code queryMeta}: the extra arguments of the lookup's queries (e.g. {@code scrape=1}). */

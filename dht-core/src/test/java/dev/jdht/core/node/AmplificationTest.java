@@ -95,8 +95,8 @@ class AmplificationTest {
   }
 
   private void fill() {
-    node4 = new DhtNode(self, config, this::send, timers, clock, random, false, null, true);
-    node6 = new DhtNode(self, config, this::send, timers, clock, random, true, node4.peerStore(), true);
+    node4 = new DhtNode(self, config, this::send, timers, clock, random, false, null, null, true);
+    node6 = new DhtNode(self, config, this::send, timers, clock, random, true, node4.peerStore(), null, true);
     node4.pairWith(node6);
     long now = clock.nanos();
     for (int i = 0; i < 2000; i++) {
