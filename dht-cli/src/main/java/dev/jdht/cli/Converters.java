@@ -1,5 +1,6 @@
 package dev.jdht.cli;
 
+import dev.jdht.core.io.EventLoop;
 import dev.jdht.krpc.wire.NodeId;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -134,7 +135,7 @@ public final class Converters {
     }
   }
 
-  /** --socket-buffer: bytes, or KiB/MiB with a k or m suffix; 4 KiB .. 1 GiB. */
+  /** --socket-buffer: bytes, or KiB/MiB with a k or m suffix; 4 KiB .. 1 GiB (the library's bounds). */
   public static final class SocketBuffer implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
@@ -147,7 +148,7 @@ public final class Converters {
       } catch (NumberFormatException e) {
         throw new TypeConversionException("not a size in bytes (e.g. 4194304, 4096k or 4m): '" + value + "'");
       }
-      if (digits.length() > 10 || n < 4096 || n > (1L << 30)) {
+      if (digits.length() > 10 || n < EventLoop.MIN_SOCKET_BUFFER_BYTES || n > EventLoop.MAX_SOCKET_BUFFER_BYTES) {
         throw new TypeConversionException("socket buffer must be 4k to 1024m: '" + value + "'");
       }
       return (int) n;

@@ -40,7 +40,7 @@ public final class ServerLoadBench {
     long[] rates = {10_000, 50_000, 100_000, 200_000};
     double dosRate = 0;
     String generator = "java";
-    int socketBuffer = 1 << 20;
+    int socketBuffer = dev.jdht.core.io.EventLoop.DEFAULT_SOCKET_BUFFER_BYTES;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--sources" -> sources = Integer.parseInt(args[i + 1]);

@@ -171,7 +171,7 @@ public final class Dht implements AutoCloseable {
     return threads.loop.endpoints().stream().mapToInt(EventLoop.Endpoint::receiveBufferBytes).min().orElse(-1);
   }
 
-    /** Whether this DHT runs an IPv4 node and an IPv6 node (BEP 32). */
+  /** Whether this DHT runs an IPv4 node and an IPv6 node (BEP 32). */
   public boolean servesIpv4() {
     return node4 != null;
   }
@@ -595,15 +595,16 @@ public final class Dht implements AutoCloseable {
 
     /**
      * Kernel receive and send buffer of each socket, in bytes (default 1 MiB). Datagrams that
-     * arrive while the receive buffer is full are dropped by the kernel (counted in {@code
-     * /proc/net/snmp}'s {@code RcvbufErrors} on Linux, not in the node's stats): a server taking
-     * tens of thousands of queries per second wants room for the longest pause it must ride out.
-     * Linux caps the size at {@code net.core.rmem_max}/{@code wmem_max}.
+     * arrive while the receive buffer is full are dropped by the kernel, not seen by the node
+     * ({@link Dht#socketReceiveDrops()} counts them on Linux): a server taking tens of thousands
+     * of queries per second wants room for the longest pause it must ride out. Linux caps the size
+     * at {@code net.core.rmem_max}/{@code wmem_max}.
      *
-     * @throws IllegalArgumentException below 4 KiB or above 1 GiB
+     * @throws IllegalArgumentException below {@link EventLoop#MIN_SOCKET_BUFFER_BYTES} (4 KiB) or
+     *     above {@link EventLoop#MAX_SOCKET_BUFFER_BYTES} (1 GiB)
      */
     public Builder socketBufferBytes(int bytes) {
-      if (bytes < 4096 || bytes > (1 << 30)) {
+      if (bytes < EventLoop.MIN_SOCKET_BUFFER_BYTES || bytes > EventLoop.MAX_SOCKET_BUFFER_BYTES) {
         throw new IllegalArgumentException("socket buffer must be 4 KiB to 1 GiB: " + bytes);
       }
       this.socketBufferBytes = bytes;

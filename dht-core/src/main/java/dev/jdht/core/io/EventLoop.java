@@ -57,6 +57,10 @@ public final class EventLoop implements Transport, AutoCloseable {
    * 100,000/s.
    */
   public static final int DEFAULT_SOCKET_BUFFER_BYTES = 1 << 20;
+  /** The smallest socket buffer size a DHT may ask for (4 KiB). */
+  public static final int MIN_SOCKET_BUFFER_BYTES = 4096;
+  /** The largest socket buffer size a DHT may ask for (1 GiB). */
+  public static final int MAX_SOCKET_BUFFER_BYTES = 1 << 30;
 
   private final ByteBuffer receiveBuffer = ByteBuffer.allocate(MAX_DATAGRAM);
   private final Thread thread;

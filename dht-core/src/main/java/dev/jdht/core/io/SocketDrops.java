@@ -2,7 +2,6 @@ package dev.jdht.core.io;
 
 import java.io.IOException;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,15 +61,11 @@ public final class SocketDrops {
 
   /**
    * The {@code drops} column of the line of {@code table} (the text of /proc/net/udp or udp6) for
-   * the socket bound to {@code address}:{@code port}, or -1 if there is none. The kernel prints the
-   * address as the hex of its bytes in host order, 32 bits at a time (little-endian on x86 and
-   * arm64: 127.0.0.1 is 0100007F), and the port as a big-endian hex number.
+   * the socket bound to {@code address} (4 or 16 bytes):{@code port}, or -1 if there is none. The
+   * kernel prints the address as the hex of its bytes in host order, 32 bits at a time
+   * (little-endian on x86 and arm64: 127.0.0.1 is 0100007F), and the port as a big-endian hex
+   * number.
    */
-  static long drops(String table, InetAddress address, int port) {
-    return drops(table, address.getAddress(), port);
-  }
-
-  /** As {@link #drops(String, InetAddress, int)} for the address's bytes (4 or 16). */
   static long drops(String table, byte[] address, int port) {
     String want = hexAddress(address) + ":" + String.format("%04X", port);
     String[] lines = table.split("\n");

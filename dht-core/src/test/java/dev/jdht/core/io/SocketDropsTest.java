@@ -22,9 +22,9 @@ class SocketDropsTest {
 
   @Test
   void theLineOfTheBoundAddressAndPortGivesTheLastColumn() throws Exception {
-    assertEquals(37, SocketDrops.drops(UDP4, InetAddress.getByName("127.0.0.1"), 0x1A85));
-    assertEquals(0, SocketDrops.drops(UDP4, InetAddress.getByName("0.0.0.0"), 0x1A86));
-    assertEquals(-1, SocketDrops.drops(UDP4, InetAddress.getByName("127.0.0.1"), 0x1A86), "no such socket");
+    assertEquals(37, SocketDrops.drops(UDP4, InetAddress.getByName("127.0.0.1").getAddress(), 0x1A85));
+    assertEquals(0, SocketDrops.drops(UDP4, InetAddress.getByName("0.0.0.0").getAddress(), 0x1A86));
+    assertEquals(-1, SocketDrops.drops(UDP4, InetAddress.getByName("127.0.0.1").getAddress(), 0x1A86), "no such socket");
     assertEquals("0100007F", SocketDrops.hexAddress(new byte[] {127, 0, 0, 1}, true));
     assertEquals("7F000001", SocketDrops.hexAddress(new byte[] {127, 0, 0, 1}, false));
     byte[] v6 = InetAddress.getByName("::1").getAddress();
